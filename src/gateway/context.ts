@@ -1,0 +1,65 @@
+/**
+ * What a provider's handler receives besides its input, and what a service is
+ * created with. Services import these types only.
+ */
+import type { Principal } from '../shared/principal.js';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import type { Storage } from '../state/storage.js';
+import type { CredentialStore } from '../state/credentials.js';
+import type { NimbusConfig } from '../config.js';
+
+/** Calls another service in-process through the same dispatch as an external request. */
+export interface InternalClient {
+  /**
+   * Invokes `operation` of the service with endpoint prefix `service`, as `principal`
+   * (default: the account's root), in `region` (default: the caller's or the configured one).
+   * Validation and authorization apply; a failure throws the ServiceError the service threw.
+   */
+  call(service: string, operation: string, input: Record<string, unknown>, options?: { principal?: Principal; region?: string; account?: string }): Promise<Record<string, unknown>>;
+}
+
+/** The context of one operation call. */
+export interface RequestContext {
+  readonly requestId: string;
+  /** The account whose resources the call acts on: the principal's account. */
+  readonly account: string;
+  readonly region: string;
+  readonly principal: Principal;
+  /** The service's endpoint prefix (sts, s3, sqs, ...). */
+  readonly service: string;
+  readonly operation: string;
+  readonly clock: Clock;
+  readonly internal: InternalClient;
+  readonly logger: Logger;
+  /** scheme://host[:port] as the client addressed nimbus, for URLs in responses (queue URLs, ...). */
+  readonly endpoint: string;
+  /** Whether the call came from another service through the internal client. */
+  readonly internalCall: boolean;
+}
+
+/** What a service is created with. */
+export interface ServiceEnv {
+  readonly storage: Storage;
+  readonly credentials: CredentialStore;
+  readonly config: NimbusConfig;
+  readonly clock: Clock;
+  readonly internal: InternalClient;
+  readonly logger: Logger;
+}
+
+/** One operation handler. */
+export type OperationHandler = (ctx: RequestContext, input: never) => Promise<object>;
+
+/** A provider: operation handlers by camelCase operation name; missing operations answer 501. */
+export type Provider = object;
+
+/** How a service plugs into nimbus. */
+export interface ServiceDefinition {
+  /** The model's endpoint prefix; also the folder name under src/services. */
+  readonly name: string;
+  /** Creates the provider (and its stores) for one nimbus instance. */
+  create(env: ServiceEnv): Provider | Promise<Provider>;
+  /** Stops background work (sweepers, pollers) when nimbus stops. */
+  stop?(): void | Promise<void>;
+}
