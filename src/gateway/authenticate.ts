@@ -2,11 +2,13 @@
  * Who signed the request. Keys nimbus issued must sign correctly; the conventional
  * `test` key and 12-digit keys (one account each, for multi-account tests) are root
  * principals; unknown keys are the default account's root unless IAM is enforced,
- * which also makes every signature count.
+ * which also makes every signature count. A garbled signature is always refused,
+ * as AWS refuses it.
  */
-import { ServiceError } from '../shared/errors.js';
 import { rootPrincipal, type Principal } from '../shared/principal.js';
-import { verifySignature } from '../auth/sigv4.js';
+import { verifySignature, authShapeError } from '../auth/sigv4.js';
+import { presignedTimeError } from '../auth/presign.js';
+import { authDialect, missingAuthenticationError, unknownAccessKeyError, invalidSecurityTokenError, expiredTokenError } from '../auth/errors.js';
 import type { CredentialStore } from '../state/credentials.js';
 import type { NimbusConfig } from '../config.js';
 import type { Exchange } from './exchange.js';
@@ -15,36 +17,43 @@ import type { Exchange } from './exchange.js';
 const LOCAL_SECRET = 'test';
 const ACCOUNT_KEY = /^\d{12}$/;
 
+/** Who signed, and the secret the signature was made with when nimbus knows it (to verify streamed chunk signatures). */
+export interface Authenticated {
+  principal: Principal;
+  secret?: string;
+}
+
 /** Resolves (and where required verifies) the principal of a request; throws the AWS error otherwise. */
-export function authenticate(x: Exchange, credentials: CredentialStore, config: NimbusConfig, now: number): Principal {
+export function authenticate(x: Exchange, credentials: CredentialStore, config: NimbusConfig, now: number): Authenticated {
   const auth = x.auth;
+  const dialect = authDialect(x.service?.name, x.codec?.name);
   if (!auth) {
-    if (config.enforceIam && x.service?.name !== 's3') {
-      throw new ServiceError('MissingAuthenticationToken', 'Request is missing Authentication Token', { status: 403 });
-    }
-    return rootPrincipal(config.defaultAccount);
+    // S3 serves anonymous requests (public buckets, presigned POST forms); bucket policies decide.
+    if (config.enforceIam && dialect !== 's3') throw missingAuthenticationError(dialect);
+    return { principal: rootPrincipal(config.defaultAccount) };
   }
+  const shape = authShapeError(x, auth);
+  if (shape) throw shape;
   const key = auth.accessKeyId;
   const issued = credentials.get(key);
   if (issued) {
     const verdict = verifySignature(x, auth, issued.secretAccessKey, now);
     if (verdict) throw verdict;
-    if (issued.sessionToken !== undefined && auth.securityToken !== issued.sessionToken) {
-      throw new ServiceError('InvalidClientTokenId', 'The security token included in the request is invalid.', { status: 403 });
-    }
-    if (issued.expiresAt !== undefined && issued.expiresAt <= now) {
-      throw new ServiceError('ExpiredToken', 'The security token included in the request is expired', { status: 400 });
-    }
-    if (issued.status !== 'Active') {
-      throw new ServiceError('InvalidClientTokenId', 'The security token included in the request is invalid.', { status: 403 });
-    }
-    return { ...issued.principal, accessKeyId: key };
+    if (issued.sessionToken !== undefined && auth.securityToken !== issued.sessionToken) throw invalidSecurityTokenError(dialect);
+    if (issued.expiresAt !== undefined && issued.expiresAt <= now) throw expiredTokenError(dialect);
+    if (issued.status !== 'Active') throw unknownAccessKeyError(dialect, key);
+    return { principal: { ...issued.principal, accessKeyId: key }, secret: issued.secretAccessKey };
   }
   const local = key === 'test' || ACCOUNT_KEY.test(key);
   if (config.enforceIam) {
-    if (!local) throw new ServiceError('InvalidClientTokenId', 'The security token included in the request is invalid.', { status: 403 });
+    if (!local) throw unknownAccessKeyError(dialect, key);
     const verdict = verifySignature(x, auth, LOCAL_SECRET, now);
     if (verdict) throw verdict;
+  } else if (auth.location === 'query') {
+    // Signatures of unknown keys are not checked, but an expired presigned URL is refused all the same.
+    const expired = presignedTimeError(auth, dialect, now);
+    if (expired) throw expired;
   }
-  return rootPrincipal(ACCOUNT_KEY.test(key) ? key : config.defaultAccount, key);
+  const principal = rootPrincipal(ACCOUNT_KEY.test(key) ? key : config.defaultAccount, key);
+  return { principal, secret: local ? LOCAL_SECRET : undefined };
 }

@@ -130,7 +130,8 @@ export function writeResponse(res: AnyResponse, response: WireResponse, extraHea
       (headers as Record<string, string | number>)['content-length'] = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
     }
     (res as { writeHead(s: number, h: object): void }).writeHead(response.statusCode, headers);
-    res.end(body);
+    if (body === undefined) res.end();
+    else res.end(body);
     return;
   }
   (res as { writeHead(s: number, h: object): void }).writeHead(response.statusCode, headers);

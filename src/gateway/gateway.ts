@@ -4,6 +4,7 @@
  * provider's handler, serialization, the log line. Each step is a small function;
  * the order is declared once, in `handle`.
  */
+import type { Readable } from 'node:stream';
 import type { AnyRequest, AnyResponse } from './server.js';
 import { Exchange, readBody, writeResponse, BodyTooLarge } from './exchange.js';
 import { detectService } from './detect.js';
@@ -14,6 +15,9 @@ import { methodName, ServiceTable, type LoadedService } from './services.js';
 import { InternalClientImpl } from './internal-client.js';
 import { fallbackError } from './fallback-error.js';
 import { parseAuthorization } from '../auth/sigv4.js';
+import { isAwsChunked } from '../auth/streaming.js';
+import { decodedBodyStream, decodeChunkedBuffer } from './body.js';
+import { allowedMethods } from '../protocol/rest/router.js';
 import { validateInput } from '../protocol/validate.js';
 import { ServiceError, isServiceError, notImplemented, internalFailure } from '../shared/errors.js';
 import type { Clock } from '../shared/clock.js';
@@ -76,14 +80,17 @@ export class Gateway implements OwnRouteHost {
       const early = x.codec.hasStreamingInput ? x.codec.resolveOperation(x, x.model) : undefined;
       if (early && x.codec.hasStreamingInput!(early)) {
         x.operation = early;
-        x.bodyStream = x.req as unknown as NodeJS.ReadableStream as never;
+        x.bodyStream = x.req as Readable;
       } else {
         await this.readWholeBody(x);
       }
     }
     x.operation ??= x.codec.resolveOperation(x, x.model);
     if (!x.operation) throw this.unknownOperation(x);
-    x.principal = authenticate(x, this.credentials, this.config, this.clock.now());
+    const who = authenticate(x, this.credentials, this.config, this.clock.now());
+    x.principal = who.principal;
+    if (x.bodyStream) x.bodyStream = decodedBodyStream(x, who.secret, this.config.enforceIam);
+    else if (isAwsChunked(x.header('x-amz-content-sha256'))) x.body = await decodeChunkedBuffer(x, who.secret, this.config.enforceIam);
     const handler = this.handlerOf(service, x.operation);
     if (!handler) {
       this.countUnimplemented(service.name, x.operation.name);
@@ -114,7 +121,9 @@ export class Gateway implements OwnRouteHost {
     const proto = x.codec!.name;
     if (proto === 'json' || proto === 'smithy-rpc-v2-cbor') return new ServiceError('UnknownOperationException', '', { status: 400 });
     if (proto === 'query' || proto === 'ec2') return new ServiceError('InvalidAction', 'The action or operation requested is invalid. Verify that the action is typed correctly.', { status: 400 });
-    return new ServiceError('MethodNotAllowed', 'The specified method is not allowed against this resource.', { status: 405 });
+    const allowed = allowedMethods(x, x.model!);
+    if (allowed.length > 0) return new ServiceError('MethodNotAllowed', 'The specified method is not allowed against this resource.', { status: 405, fields: { Method: x.method, ResourceType: x.model!.metadata.endpointPrefix === 's3' ? 'OBJECT' : 'RESOURCE' } });
+    return new ServiceError('UnknownOperationException', `No operation of ${x.model!.metadata.serviceId} matches ${x.method} ${x.path}`, { status: 404 });
   }
 
   /** The provider method for an operation, or undefined when nimbus does not implement it. */

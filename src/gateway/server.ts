@@ -36,8 +36,12 @@ export function createDualServer(listener: RequestListener): DualServer {
       socket.pause();
       socket.unshift(first);
       const isH2 = first.length >= 3 && first.subarray(0, Math.min(first.length, PREFACE.length)).equals(PREFACE.subarray(0, Math.min(first.length, PREFACE.length)));
-      (isH2 ? h2 : h1).emit('connection', socket);
-      socket.resume();
+      // http2 reads the buffered preface itself; resuming would hand it to nobody.
+      if (isH2) h2.emit('connection', socket);
+      else {
+        h1.emit('connection', socket);
+        socket.resume();
+      }
     });
   });
   return {

@@ -1,6 +1,6 @@
 /** Test helpers: a started nimbus, client settings, and the external clients on this machine. */
 import { existsSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { spawnSync, execFile } from 'node:child_process';
 import { startNimbus, type Nimbus, type StartOptions } from '../../src/nimbus.js';
 
 /** Starts an ephemeral nimbus on a free port with logging off. */
@@ -72,15 +72,30 @@ export function clientEnv(creds: { accessKeyId: string; secretAccessKey: string;
   return env;
 }
 
-/** Runs the AWS CLI against an endpoint; returns exit status, stdout and stderr. */
-export function runCli(bin: string, endpoint: string, args: string[], env = clientEnv()) {
-  const r = spawnSync(bin, ['--endpoint-url', endpoint, '--output', 'json', ...args], { encoding: 'utf8', env, timeout: 60_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+/** The outcome of an external client run. */
+export interface RunResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
 }
 
-/** Runs a Python snippet with boto3; `ENDPOINT` is defined for it. Returns status, stdout, stderr. */
-export function runBoto3(python: string, endpoint: string, code: string, env = clientEnv()) {
+/** Runs a program without blocking the event loop (the nimbus under test runs in this process). */
+function run(bin: string, args: string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
+  return new Promise((resolve) => {
+    execFile(bin, args, { encoding: 'utf8', env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const status = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+/** Runs the AWS CLI against an endpoint; resolves with exit status, stdout and stderr. */
+export function runCli(bin: string, endpoint: string, args: string[], env = clientEnv()): Promise<RunResult> {
+  return run(bin, ['--endpoint-url', endpoint, '--output', 'json', ...args], env);
+}
+
+/** Runs a Python snippet with boto3; `ENDPOINT` is defined for it. */
+export function runBoto3(python: string, endpoint: string, code: string, env = clientEnv()): Promise<RunResult> {
   const prelude = `import boto3, botocore, json, sys\nENDPOINT = ${JSON.stringify(endpoint)}\n`;
-  const r = spawnSync(python, ['-c', prelude + code], { encoding: 'utf8', env, timeout: 60_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  return run(python, ['-c', prelude + code], env);
 }

@@ -96,7 +96,9 @@ test('expired temporary credentials answer ExpiredToken', async () => {
   const saved = now;
   now += 901_000;
   try {
-    const e = await error(sts({ accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! }).send(new GetCallerIdentityCommand({})));
+    // The client signs at the server's (moved) time, as a real client would after 15 minutes.
+    const late = new STSClient({ ...clientConfig(cloud.endpoint, { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! } as never), systemClockOffset: 901_000 });
+    const e = await error(late.send(new GetCallerIdentityCommand({})));
     assert.equal(e.name, 'ExpiredToken');
     assert.equal(e.message, 'The security token included in the request is expired');
   } finally {

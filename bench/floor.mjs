@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+// The floor: a bare node:http server that reads each request body and answers with a
+// fixed canned AWS response. Nothing serving HTTP from Node can do much less per
+// request, so nimbus's cost is reported as a ratio to this.
+//
+//   node bench/floor.mjs --port 4567 [--host 127.0.0.1] [--canned sts]
+import http from 'node:http';
+import { parseArgs } from 'node:util';
+
+/** Canned responses by name: status, headers and body exactly as AWS sends them. */
+const CANNED = {
+  // STS GetCallerIdentity over the query protocol (awsQuery: XML, text/xml).
+  sts: {
+    status: 200,
+    headers: {
+      'x-amzn-RequestId': 'c6104cbe-af31-11e0-8154-cbc7ccf896c7',
+      'Content-Type': 'text/xml',
+    },
+    body:
+      '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">\n' +
+      '  <GetCallerIdentityResult>\n' +
+      '    <Arn>arn:aws:iam::000000000000:root</Arn>\n' +
+      '    <UserId>000000000000</UserId>\n' +
+      '    <Account>000000000000</Account>\n' +
+      '  </GetCallerIdentityResult>\n' +
+      '  <ResponseMetadata>\n' +
+      '    <RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId>\n' +
+      '  </ResponseMetadata>\n' +
+      '</GetCallerIdentityResponse>\n',
+  },
+};
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '4567' },
+    host: { type: 'string', default: '127.0.0.1' },
+    canned: { type: 'string', default: 'sts' },
+  },
+});
+const canned = CANNED[values.canned];
+if (!canned) {
+  console.error(`floor: unknown --canned ${values.canned} (known: ${Object.keys(CANNED).join(', ')})`);
+  process.exit(2);
+}
+const body = Buffer.from(canned.body);
+const headers = { ...canned.headers, 'Content-Length': String(body.length) };
+
+const server = http.createServer((req, res) => {
+  // Consume the body like a real server must before it can answer.
+  req.on('data', () => {});
+  req.on('end', () => {
+    res.writeHead(canned.status, headers);
+    res.end(body);
+  });
+});
+server.keepAliveTimeout = 60_000;
+server.listen(Number(values.port), values.host, () => {
+  console.log(`floor (${values.canned}) listening on http://${values.host}:${values.port}`);
+});
+// Nothing to flush: exit at once rather than wait for keep-alive connections to drain.
+for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => process.exit(0));
