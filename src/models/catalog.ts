@@ -4,8 +4,7 @@
  * (501 for services and operations nimbus does not implement).
  */
 import { readFileSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resourcePath } from '../shared/resources.js';
 import { modelFromJson, type ServiceModel } from './model.js';
 
 /** One service's entry in the index. */
@@ -36,7 +35,7 @@ const skeletons = new Map<string, ServiceModel>();
 
 function load(): Index {
   if (!index) {
-    const file = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'models', 'generated', 'index.json');
+    const file = resourcePath('models', 'generated', 'index.json');
     index = JSON.parse(readFileSync(file, 'utf8')) as Index;
     bySigning = new Map();
     byTarget = new Map();

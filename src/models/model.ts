@@ -4,8 +4,7 @@
  * Codecs compile plans from these objects once and cache them on the shapes.
  */
 import { readFileSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resourcePath } from '../shared/resources.js';
 
 /** A scalar or aggregate shape type as botocore names it. */
 export type ShapeType =
@@ -188,14 +187,13 @@ export class ServiceModel {
   }
 }
 
-const generatedDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'models', 'generated');
 const loaded = new Map<string, ServiceModel>();
 
 /** Loads (once) the full model of a service by endpoint prefix. */
 export function loadModel(endpointPrefix: string): ServiceModel {
   let model = loaded.get(endpointPrefix);
   if (!model) {
-    const raw = JSON.parse(readFileSync(join(generatedDir, `${endpointPrefix}.model.json`), 'utf8')) as RawModel;
+    const raw = JSON.parse(readFileSync(resourcePath('models', 'generated', `${endpointPrefix}.model.json`), 'utf8')) as RawModel;
     model = new ServiceModel(raw);
     loaded.set(endpointPrefix, model);
   }

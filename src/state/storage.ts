@@ -54,6 +54,8 @@ export class Storage {
     this.db.exec('CREATE TABLE IF NOT EXISTS nimbus_schema (namespace TEXT PRIMARY KEY, version INTEGER NOT NULL)');
     const current = this.db.pragma('user_version', { simple: true }) as number;
     if (current > FORMAT_VERSION) {
+      // Refusing must not leave the file open (an in-process caller goes on running).
+      this.db.close();
       throw new Error(`data directory format ${current} is newer than this nimbus (${FORMAT_VERSION}); upgrade nimbus or use another --data-dir`);
     }
     if (current < FORMAT_VERSION) this.db.pragma(`user_version = ${FORMAT_VERSION}`);
@@ -89,11 +91,16 @@ export class Storage {
   /** Deletes every resource of every service, keeping the schema. */
   reset(): void {
     const tables = this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'nimbus_schema'").all() as { name: string }[];
-    this.db.transaction(() => {
-      this.db.pragma('foreign_keys = OFF');
-      for (const { name } of tables) this.db.exec(`DELETE FROM "${name.replace(/"/g, '""')}"`);
+    // PRAGMA foreign_keys is a no-op inside a transaction, so it is switched around it:
+    // tables are emptied in catalog order, parents possibly before their children.
+    this.db.pragma('foreign_keys = OFF');
+    try {
+      this.db.transaction(() => {
+        for (const { name } of tables) this.db.exec(`DELETE FROM "${name.replace(/"/g, '""')}"`);
+      })();
+    } finally {
       this.db.pragma('foreign_keys = ON');
-    })();
+    }
     this.blobs.clear();
     for (const hook of this.resetHooks) hook();
   }

@@ -4,9 +4,7 @@
  * services (SQS, CloudWatch) the `x-amzn-query-error` header that carries the
  * old query error code. Both codecs build their error bodies from these facts.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { queryCompatFor } from '../quirks/query-compat.js';
 import type { ServiceModel, Shape } from '../../models/model.js';
 import type { ServiceError } from '../../shared/errors.js';
 
@@ -56,39 +54,19 @@ export interface ErrorFacts {
   readonly queryError: string | undefined;
 }
 
-interface QueryCompatEntry { code?: string; httpStatusCode?: number; senderFault?: boolean }
-let quirks: Record<string, Record<string, QueryCompatEntry>> | undefined;
-
-/** The awsQueryCompatible error facts botocore's JSON models lack (protocol/quirks/query-compat.json). */
-function queryCompatErrors(endpointPrefix: string): Record<string, QueryCompatEntry> {
-  if (!quirks) {
-    quirks = {};
-    try {
-      const file = join(dirname(fileURLToPath(import.meta.url)), '..', 'quirks', 'query-compat.json');
-      const raw = JSON.parse(readFileSync(file, 'utf8')) as { services?: Record<string, { errors?: Record<string, QueryCompatEntry> }> };
-      for (const [service, facts] of Object.entries(raw.services ?? {})) quirks[service] = facts.errors ?? {};
-    } catch {
-      // Without the table, the shape name stands in for the query code.
-    }
-  }
-  return quirks[endpointPrefix] ?? {};
-}
-
 /** The error shape a code names: the shape name, the model's error code, or the query-compatible code. */
 export function errorShape(code: string, model: ServiceModel): Shape | undefined {
   const shape = model.errorsByCode.get(code);
   if (shape || !model.metadata.awsQueryCompatible) return shape;
-  for (const [name, entry] of Object.entries(queryCompatErrors(model.metadata.endpointPrefix))) {
-    if (entry.code === code) return model.shapes.get(name);
-  }
-  return undefined;
+  const name = queryCompatFor(model)?.shapeByCode(code);
+  return name === undefined ? undefined : model.shapes.get(name);
 }
 
 /** Works out the wire facts of `error` for `model`. */
 export function errorFacts(error: ServiceError, model: ServiceModel): ErrorFacts {
   const shape = errorShape(error.code, model);
   const code = shape?.name ?? error.code;
-  const compat = shape && model.metadata.awsQueryCompatible ? queryCompatErrors(model.metadata.endpointPrefix)[shape.name] : undefined;
+  const compat = shape && model.metadata.awsQueryCompatible ? queryCompatFor(model)?.errorByShape(shape.name) : undefined;
   const status = error.status ?? shape?.error?.httpStatusCode ?? compat?.httpStatusCode ?? (shape?.fault ? 500 : 400);
   const senderFault = error.status !== undefined ? error.senderFault : status < 500;
   const ns = shape ? errorNamespace(model) : FRAMEWORK_ERRORS[code] ?? errorNamespace(model);

@@ -10,8 +10,7 @@
  * because the JSON codec must not see query names).
  */
 import { readFileSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resourcePath } from '../../shared/resources.js';
 import type { Member, Operation, ServiceModel, Shape } from '../../models/model.js';
 
 /** The wire traits of a reference the query protocols read; null means the query model lacks a trait the current model has. */
@@ -57,7 +56,7 @@ const built = new Map<string, QueryCompat | null>();
 
 function loadTable(): Readonly<Record<string, ServiceEntry>> {
   if (!table) {
-    const file = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'src', 'protocol', 'quirks', 'query-compat.json');
+    const file = resourcePath('protocol', 'quirks', 'query-compat.json');
     table = (JSON.parse(readFileSync(file, 'utf8')) as { services: Record<string, ServiceEntry> }).services;
   }
   return table;
