@@ -4,4 +4,4 @@ export const MODEL_SERVICES = [
 ];
 
 /** Endpoint prefixes that nimbus implements; codegen emits TypeScript types and an interface for each. */
-export const IMPLEMENTED_SERVICES = ['sts'];
+export const IMPLEMENTED_SERVICES = ['sts', 's3', 'dynamodb', 'streams.dynamodb', 'sqs', 'sns'];
