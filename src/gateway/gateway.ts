@@ -129,9 +129,20 @@ export class Gateway implements OwnRouteHost {
   /** The provider method for an operation, or undefined when nimbus does not implement it. */
   handlerOf(service: LoadedService, op: Operation): Handler | undefined {
     const provider = service.provider as Record<string, unknown> | undefined;
-    const fn = provider?.[methodName(op)];
-    return typeof fn === 'function' ? (fn.bind(provider) as Handler) : undefined;
+    if (!provider) return undefined;
+    let byOp = this.handlers.get(provider);
+    if (!byOp) this.handlers.set(provider, (byOp = new Map()));
+    let handler = byOp.get(op);
+    if (handler === undefined) {
+      const fn = provider[methodName(op)];
+      handler = typeof fn === 'function' ? (fn.bind(provider) as Handler) : null;
+      byOp.set(op, handler);
+    }
+    return handler ?? undefined;
   }
+
+  /** Bound handlers by provider and operation (binding per request showed in profiles). */
+  private readonly handlers = new WeakMap<object, Map<Operation, Handler | null>>();
 
   countUnimplemented(service: string, operation: string): void {
     const key = `${service}:${operation}`;
