@@ -19,6 +19,7 @@ import { isAwsChunked } from '../auth/streaming.js';
 import { decodedBodyStream, decodeChunkedBuffer } from './body.js';
 import { allowedMethods } from '../protocol/rest/router.js';
 import { validateInput } from '../protocol/validate.js';
+import { s3PathStyle } from '../protocol/quirks/s3-addressing.js';
 import { ServiceError, isServiceError, notImplemented, internalFailure } from '../shared/errors.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
@@ -73,6 +74,10 @@ export class Gateway implements OwnRouteHost {
     if (!service) throw new ServiceError('UnknownService', 'No AWS service matches this request', { status: 400 });
     x.service = service;
     x.model = service.model;
+    // S3 virtual-hosted requests route as path-style; the signature covers the path as sent.
+    const signedPath = service.name === 's3' ? x.path : undefined;
+    const routed = signedPath !== undefined ? s3PathStyle(x.host, signedPath) : undefined;
+    if (routed !== undefined) (x as { path: string }).path = routed;
     x.region = x.auth?.region || this.config.defaultRegion;
     x.codec = chooseCodec(x, service.model);
     if (!x.bodyRead) {
@@ -87,7 +92,7 @@ export class Gateway implements OwnRouteHost {
     }
     x.operation ??= x.codec.resolveOperation(x, x.model);
     if (!x.operation) throw this.unknownOperation(x);
-    const who = authenticate(x, this.credentials, this.config, this.clock.now());
+    const who = authenticate(routed !== undefined ? withPath(x, signedPath!) : x, this.credentials, this.config, this.clock.now());
     x.principal = who.principal;
     if (x.bodyStream) x.bodyStream = decodedBodyStream(x, who.secret, this.config.enforceIam);
     else if (isAwsChunked(x.header('x-amz-content-sha256'))) x.body = await decodeChunkedBuffer(x, who.secret, this.config.enforceIam);
@@ -202,4 +207,9 @@ export class Gateway implements OwnRouteHost {
     const status = x.response?.statusCode ?? (x.res as { statusCode: number }).statusCode;
     this.logger.request(service, operation, status, x.elapsedMs(), x.error ? { error: x.error.code, requestId: x.requestId } : undefined);
   }
+}
+
+/** A view of the exchange with another path (the path as signed, for a rewritten virtual-hosted S3 request). */
+function withPath(x: Exchange, path: string): Exchange {
+  return Object.create(x, { path: { value: path } }) as Exchange;
 }

@@ -52,6 +52,8 @@ export class BlobStore {
       this.commit(tmp, id);
     } catch (e) {
       out.destroy();
+      // A source can fail before the file is even open; removing it then would race the open and leave it behind.
+      if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
       rmSync(tmp, { force: true });
       throw e;
     }
@@ -86,7 +88,10 @@ export class BlobStore {
 
   /** A stream of a blob's bytes, optionally a range [start, end] inclusive. */
   read(id: string, range?: { start: number; end: number }): Readable {
-    return createReadStream(this.pathOf(id), range ? { start: range.start, end: range.end } : undefined);
+    // Opened now, not on the next tick: a blob replaced (and unlinked) right after
+    // this call is still read whole through the open descriptor.
+    const fd = openSync(this.pathOf(id), 'r');
+    return createReadStream('', range ? { fd, start: range.start, end: range.end } : { fd });
   }
 
   /** A blob's bytes in memory (for small blobs only). */

@@ -1,7 +1,45 @@
-/** The dynamodb provider: operations are added as they are built; the others answer 501. */
-import type { ServiceEnv } from '../../gateway/context.js';
+/**
+ * The DynamoDB provider: thin methods over the control plane (operations/tables.ts),
+ * single items (operations/items.ts), reads (operations/reads.ts) and multi-item
+ * operations (operations/batch.ts), all on one SQLite store.
+ */
+import type { RequestContext, ServiceEnv } from '../../gateway/context.js';
+import type * as M from '../../models/generated/dynamodb.js';
+import { DynamoStore } from './store.js';
+import * as tables from './operations/tables.js';
+import * as items from './operations/items.js';
+import * as reads from './operations/reads.js';
+import * as batch from './operations/batch.js';
 
 /** The dynamodb provider. */
-export class DynamoDbProvider {
-  constructor(readonly env: ServiceEnv) {}
+export class DynamoDbProvider implements M.DynamoDbOperations {
+  readonly store: DynamoStore;
+
+  constructor(readonly env: ServiceEnv) {
+    this.store = new DynamoStore(env.storage);
+  }
+
+  async createTable(ctx: RequestContext, input: M.CreateTableInput): Promise<M.CreateTableOutput> { return tables.createTable(this.store, ctx, input); }
+  async describeTable(ctx: RequestContext, input: M.DescribeTableInput): Promise<M.DescribeTableOutput> { return tables.describe(this.store, ctx, input); }
+  async deleteTable(ctx: RequestContext, input: M.DeleteTableInput): Promise<M.DeleteTableOutput> { return tables.deleteTable(this.store, ctx, input); }
+  async listTables(ctx: RequestContext, input: M.ListTablesInput): Promise<M.ListTablesOutput> { return tables.listTables(this.store, ctx, input); }
+  async updateTable(ctx: RequestContext, input: M.UpdateTableInput): Promise<M.UpdateTableOutput> { return tables.updateTable(this.store, ctx, input); }
+  async tagResource(ctx: RequestContext, input: M.TagResourceInput): Promise<Record<string, never>> { tables.tagResource(this.store, ctx, input); return {}; }
+  async untagResource(ctx: RequestContext, input: M.UntagResourceInput): Promise<Record<string, never>> { tables.untagResource(this.store, ctx, input); return {}; }
+  async listTagsOfResource(ctx: RequestContext, input: M.ListTagsOfResourceInput): Promise<M.ListTagsOfResourceOutput> { return tables.listTagsOfResource(this.store, ctx, input); }
+  async describeLimits(_ctx: RequestContext, _input: M.DescribeLimitsInput): Promise<M.DescribeLimitsOutput> { return tables.describeLimits(); }
+  async describeEndpoints(ctx: RequestContext, _input: M.DescribeEndpointsRequest): Promise<M.DescribeEndpointsResponse> { return tables.describeEndpoints(ctx); }
+  async updateTimeToLive(ctx: RequestContext, input: M.UpdateTimeToLiveInput): Promise<M.UpdateTimeToLiveOutput> { return tables.updateTimeToLive(this.store, ctx, input); }
+  async describeTimeToLive(ctx: RequestContext, input: M.DescribeTimeToLiveInput): Promise<M.DescribeTimeToLiveOutput> { return tables.describeTimeToLive(this.store, ctx, input); }
+
+  async putItem(ctx: RequestContext, input: M.PutItemInput): Promise<M.PutItemOutput> { return items.putItem(this.store, ctx, input); }
+  async getItem(ctx: RequestContext, input: M.GetItemInput): Promise<M.GetItemOutput> { return items.getItem(this.store, ctx, input); }
+  async updateItem(ctx: RequestContext, input: M.UpdateItemInput): Promise<M.UpdateItemOutput> { return items.updateItem(this.store, ctx, input); }
+  async deleteItem(ctx: RequestContext, input: M.DeleteItemInput): Promise<M.DeleteItemOutput> { return items.deleteItem(this.store, ctx, input); }
+  async query(ctx: RequestContext, input: M.QueryInput): Promise<M.QueryOutput> { return reads.query(this.store, ctx, input); }
+  async scan(ctx: RequestContext, input: M.ScanInput): Promise<M.ScanOutput> { return reads.scan(this.store, ctx, input); }
+  async batchGetItem(ctx: RequestContext, input: M.BatchGetItemInput): Promise<M.BatchGetItemOutput> { return batch.batchGetItem(this.store, ctx, input); }
+  async batchWriteItem(ctx: RequestContext, input: M.BatchWriteItemInput): Promise<M.BatchWriteItemOutput> { return batch.batchWriteItem(this.store, ctx, input); }
+  async transactWriteItems(ctx: RequestContext, input: M.TransactWriteItemsInput): Promise<M.TransactWriteItemsOutput> { return batch.transactWriteItems(this.store, ctx, input); }
+  async transactGetItems(ctx: RequestContext, input: M.TransactGetItemsInput): Promise<M.TransactGetItemsOutput> { return batch.transactGetItems(this.store, ctx, input); }
 }

@@ -1,0 +1,66 @@
+/**
+ * DynamoDB numbers: parsed into sign, significant digits and exponent, checked against
+ * DynamoDB's limits (38 significant digits, magnitude 1E-130 to 9.99..E+125) and written
+ * back in canonical form (DynamoDB returns "1.5" for "1.50" and "100" for "1E2").
+ */
+import { ServiceError } from '../../shared/errors.js';
+
+/** A parsed number: value = (neg ? -1 : 1) * 0.d1d2d3... * 10^exp; zero has no digits. */
+export interface DecimalNumber {
+  neg: boolean;
+  /** Significant digits, no leading or trailing zeros ('' for zero). */
+  digits: string;
+  /** Exponent of the 0.d1d2... form. */
+  exp: number;
+}
+
+const NUMBER = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+const MAX_DIGITS = 38;
+/** 9.99..E+125 is the largest magnitude: 0.999.. * 10^126. */
+const MAX_EXP = 126;
+/** 1E-130 is the smallest magnitude: 0.1 * 10^-129. */
+const MIN_EXP = -129;
+
+function invalid(text: string): ServiceError {
+  return new ServiceError('ValidationException', `The parameter cannot be converted to a numeric value: ${text}`);
+}
+
+/** Parses and checks a number as DynamoDB does; throws its ValidationException. */
+export function parseNumber(text: string): DecimalNumber {
+  const m = NUMBER.exec(text);
+  if (!m || (m[2] === '' && (m[3] === undefined || m[3] === ''))) {
+    if (text === '') throw new ServiceError('ValidationException', 'The parameter cannot be converted to a numeric value');
+    throw invalid(text);
+  }
+  const intPart = m[2];
+  const fracPart = m[3] ?? '';
+  let all = intPart + fracPart;
+  let exp = intPart.length + (m[4] ? Number(m[4]) : 0);
+  let lead = 0;
+  while (lead < all.length && all.charCodeAt(lead) === 48) lead++;
+  all = all.slice(lead);
+  exp -= lead;
+  let end = all.length;
+  while (end > 0 && all.charCodeAt(end - 1) === 48) end--;
+  all = all.slice(0, end);
+  if (all.length === 0) return { neg: false, digits: '', exp: 0 };
+  if (all.length > MAX_DIGITS) throw new ServiceError('ValidationException', 'Attempting to store more than 38 significant digits in a Number');
+  if (exp > MAX_EXP) throw new ServiceError('ValidationException', 'Number overflow. Attempting to store a number with magnitude larger than supported range');
+  if (exp < MIN_EXP) throw new ServiceError('ValidationException', 'Number underflow. Attempting to store a number with magnitude smaller than supported range');
+  return { neg: m[1] === '-', digits: all, exp };
+}
+
+/** The canonical text of a parsed number, as DynamoDB returns it. */
+export function formatNumber(n: DecimalNumber): string {
+  if (n.digits === '') return '0';
+  const sign = n.neg ? '-' : '';
+  const d = n.digits;
+  if (n.exp <= 0) return `${sign}0.${'0'.repeat(-n.exp)}${d}`;
+  if (n.exp >= d.length) return `${sign}${d}${'0'.repeat(n.exp - d.length)}`;
+  return `${sign}${d.slice(0, n.exp)}.${d.slice(n.exp)}`;
+}
+
+/** Parses, checks and canonicalizes a number text. */
+export function canonicalNumber(text: string): string {
+  return formatNumber(parseNumber(text));
+}
