@@ -45,7 +45,7 @@ function bool(value: string | undefined): boolean | undefined {
 /** Reads NIMBUS_* variables over the defaults. */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<NimbusConfig> {
   const c: Partial<NimbusConfig> = {};
-  if (env.NIMBUS_PORT) c.port = Number(env.NIMBUS_PORT);
+  if (env.NIMBUS_PORT) c.port = parsePort(env.NIMBUS_PORT);
   if (env.NIMBUS_HOST) c.host = env.NIMBUS_HOST;
   if (env.NIMBUS_DATA_DIR) c.dataDir = env.NIMBUS_DATA_DIR;
   const eph = bool(env.NIMBUS_EPHEMERAL);
@@ -58,6 +58,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Nim
   if (json !== undefined) c.logJson = json;
   if (env.NIMBUS_REGION) c.defaultRegion = env.NIMBUS_REGION;
   return c;
+}
+
+/** A port number from text; anything but 0..65535 is refused with the text as given. */
+export function parsePort(text: string): number {
+  const port = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
+  if (!(port >= 0 && port <= 65535)) throw new Error(`invalid port: ${text}`);
+  return port;
 }
 
 /** Checks a merged configuration, throwing a message fit for the command line. */

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { startNimbus } from '../nimbus.js';
-import { DEFAULT_CONFIG, configFromEnv, checkConfig, type NimbusConfig } from '../config.js';
+import { DEFAULT_CONFIG, configFromEnv, checkConfig, parsePort, type NimbusConfig } from '../config.js';
 import { VERSION } from '../version.js';
 import type { LogLevel } from '../shared/logger.js';
 
@@ -41,7 +41,7 @@ function parse(argv: string[]): { command: string; config: NimbusConfig } {
   if (values.help) return { command: 'help', config: DEFAULT_CONFIG };
   if (values.version) return { command: 'version', config: DEFAULT_CONFIG };
   const flags: Partial<NimbusConfig> = {};
-  if (values.port !== undefined) flags.port = Number(values.port);
+  if (values.port !== undefined) flags.port = parsePort(values.port);
   if (values.host !== undefined) flags.host = values.host;
   if (values['data-dir'] !== undefined) flags.dataDir = values['data-dir'];
   if (values.ephemeral) flags.ephemeral = true;
@@ -82,7 +82,7 @@ async function start(config: NimbusConfig): Promise<void> {
 }
 
 async function call(config: NimbusConfig, method: string, path: string): Promise<number> {
-  const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+  const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host === '::' ? '[::1]' : config.host.includes(':') ? `[${config.host}]` : config.host;
   try {
     const res = await fetch(`http://${host}:${config.port}${path}`, { method });
     process.stdout.write(JSON.stringify(await res.json(), null, 2) + '\n');

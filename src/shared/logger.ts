@@ -44,6 +44,15 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     buffer = [];
     write(text);
   };
+  // A burst within one tick is written every 512 lines, so the buffer stays bounded.
+  const push = (line: string) => {
+    buffer.push(line);
+    if (buffer.length > 512) flush();
+    else if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  };
   const log = (level: LogLevel, message: string, fields?: Record<string, unknown>) => {
     if (RANK[level] < min) return;
     let line: string;
@@ -54,21 +63,12 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       if (fields) for (const [k, v] of Object.entries(fields)) if (v !== undefined) rest += ` ${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`;
       line = `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${message}${rest}\n`;
     }
-    buffer.push(line);
-    if (buffer.length > 512) flush();
-    else if (!scheduled) {
-      scheduled = true;
-      setImmediate(flush);
-    }
+    push(line);
   };
   const request = (service: string, operation: string, status: number, ms: number, extra?: Record<string, unknown>) => {
     if (RANK.info < min) return;
     if (json) {
-      buffer.push(JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'request', service, operation, status, ms: Math.round(ms * 1000) / 1000, ...extra }) + '\n');
-      if (!scheduled) {
-        scheduled = true;
-        setImmediate(flush);
-      }
+      push(JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'request', service, operation, status, ms: Math.round(ms * 1000) / 1000, ...extra }) + '\n');
     } else {
       log('info', `${service} ${operation} ${status} ${ms.toFixed(1)}ms`, extra);
     }

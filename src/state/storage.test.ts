@@ -170,7 +170,7 @@ test('data and blobs survive close and reopen of a data directory', () => {
   }
 });
 
-test('a data directory of a newer format is refused, and its database left closed and unchanged', () => {
+test('a data directory of a newer format is refused and its format version left as it was', () => {
   const dir = tempDir();
   try {
     const db = new Database(join(dir, 'nimbus.db'));

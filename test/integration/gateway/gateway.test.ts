@@ -17,8 +17,9 @@ import { startTestNimbus, clientConfig } from '../../helpers/nimbus.js';
 import type { Nimbus } from '../../../src/nimbus.js';
 
 let cloud: Nimbus;
+// STS alone: the other services answer 501 from the catalog, whatever has been built since.
 before(async () => {
-  cloud = await startTestNimbus();
+  cloud = await startTestNimbus({ services: ['sts'] });
 });
 after(() => cloud.stop());
 

@@ -1,0 +1,117 @@
+/**
+ * The internal client: in-process calls through the same provider lookup and
+ * validation as an external request, as a given principal, with 501s and
+ * validation errors thrown as the ServiceError an external caller would get.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Gateway } from './gateway.js';
+import { Storage } from '../state/storage.js';
+import { CredentialStore } from '../state/credentials.js';
+import { sts } from '../services/sts/index.js';
+import { DEFAULT_CONFIG } from '../config.js';
+import { createLogger } from '../shared/logger.js';
+import { isServiceError, type ServiceError } from '../shared/errors.js';
+import type { Principal } from '../shared/principal.js';
+
+const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
+let storage: Storage;
+let credentials: CredentialStore;
+let gateway: Gateway;
+
+before(async () => {
+  storage = new Storage({ ephemeral: true });
+  credentials = new CredentialStore(storage);
+  const config = { ...DEFAULT_CONFIG, ephemeral: true, port: 0 };
+  // STS alone: every other service stays unimplemented whatever nimbus grows to implement.
+  gateway = new Gateway(config, storage, credentials, createLogger({ level: 'off' }), { now: () => NOW }, [sts]);
+  await gateway.start();
+});
+after(() => storage.close());
+
+async function failure(p: Promise<unknown>): Promise<ServiceError> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(isServiceError(e), `expected a ServiceError, got ${String(e)}`);
+    return e;
+  }
+  assert.fail('expected a ServiceError');
+}
+
+const ASSUMED: Principal = {
+  account: '210987654321',
+  arn: 'arn:aws:sts::210987654321:assumed-role/Builder/internal',
+  userId: 'AROAEXAMPLEEXAMPLE1234:internal',
+  type: 'assumed-role',
+  roleArn: 'arn:aws:iam::210987654321:role/Builder',
+};
+
+test('sts GetCallerIdentity answers as the given principal', async () => {
+  const out = await gateway.internal.call('sts', 'GetCallerIdentity', {}, { principal: ASSUMED });
+  assert.deepEqual(out, { UserId: ASSUMED.userId, Account: '210987654321', Arn: ASSUMED.arn });
+});
+
+test('without a principal the call is made as the root of the given account, or of the default one', async () => {
+  assert.deepEqual(await gateway.internal.call('sts', 'GetCallerIdentity', {}), {
+    UserId: '000000000000', Account: '000000000000', Arn: 'arn:aws:iam::000000000000:root',
+  });
+  assert.deepEqual(await gateway.internal.call('sts', 'GetCallerIdentity', {}, { account: '111122223333' }), {
+    UserId: '111122223333', Account: '111122223333', Arn: 'arn:aws:iam::111122223333:root',
+  });
+});
+
+test('a call that writes state does so as an external one would: AssumeRole issues credentials the gateway knows', async () => {
+  const out = await gateway.internal.call('sts', 'AssumeRole', { RoleArn: 'arn:aws:iam::123456789012:role/Worker', RoleSessionName: 'from-inside', DurationSeconds: 900 });
+  const creds = out.Credentials as { AccessKeyId: string; SecretAccessKey: string; SessionToken: string; Expiration: Date };
+  const user = out.AssumedRoleUser as { AssumedRoleId: string; Arn: string };
+  assert.equal(user.Arn, 'arn:aws:sts::123456789012:assumed-role/Worker/from-inside');
+  assert.match(user.AssumedRoleId, /^AROA[A-Z2-7]{17}:from-inside$/);
+  assert.equal(creds.Expiration.getTime(), NOW + 900_000, 'the gateway clock is the context clock');
+  const issued = credentials.get(creds.AccessKeyId)!;
+  assert.equal(issued.secretAccessKey, creds.SecretAccessKey);
+  assert.equal(issued.sessionToken, creds.SessionToken);
+  assert.equal(issued.principal.arn, 'arn:aws:sts::123456789012:assumed-role/Worker/from-inside');
+});
+
+test('an operation nimbus does not implement throws the 501 ServiceError and is counted', async () => {
+  const before = gateway.unimplementedCalls.get('sts:DecodeAuthorizationMessage') ?? 0;
+  const e = await failure(gateway.internal.call('sts', 'DecodeAuthorizationMessage', { EncodedMessage: 'abc' }));
+  assert.equal(e.code, 'NotImplemented');
+  assert.equal(e.status, 501);
+  assert.equal(e.senderFault, false);
+  assert.equal(e.message, 'The operation DecodeAuthorizationMessage of service sts is not implemented by nimbus yet');
+  assert.equal(gateway.unimplementedCalls.get('sts:DecodeAuthorizationMessage'), before + 1);
+});
+
+test('a service nimbus does not implement throws the 501 ServiceError too', async () => {
+  const e = await failure(gateway.internal.call('sqs', 'ListQueues', {}));
+  assert.equal(e.code, 'NotImplemented');
+  assert.equal(e.status, 501);
+  assert.equal(e.message, 'The operation ListQueues of service sqs is not implemented by nimbus yet');
+});
+
+test('input is validated against the model, in the service\'s words', async () => {
+  const bad = await failure(gateway.internal.call('sts', 'AssumeRole', { RoleArn: 'arn:aws:iam::123456789012:role/R', RoleSessionName: 'bad/name' }));
+  assert.equal(bad.code, 'ValidationError');
+  assert.equal(bad.status, 400);
+  assert.equal(bad.message, "1 validation error detected: Value 'bad/name' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*");
+  const missing = await failure(gateway.internal.call('sts', 'AssumeRole', { RoleArn: 'arn:aws:iam::123456789012:role/R' }));
+  assert.equal(missing.code, 'ValidationError');
+  assert.equal(missing.message, "1 validation error detected: Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null");
+});
+
+test('the service\'s own errors come through as thrown', async () => {
+  const e = await failure(gateway.internal.call('sts', 'AssumeRole', { RoleArn: 'arn:aws:s3:::not-a-role-at-all', RoleSessionName: 'x1' }));
+  assert.equal(e.code, 'ValidationError');
+  assert.equal(e.message, 'Request ARN is invalid');
+});
+
+test('unknown services and operations are refused', async () => {
+  const service = await failure(gateway.internal.call('no-such-service', 'Anything', {}));
+  assert.equal(service.code, 'UnknownService');
+  assert.equal(service.message, 'No service no-such-service');
+  const op = await failure(gateway.internal.call('sts', 'NoSuchOperation', {}));
+  assert.equal(op.code, 'InvalidAction');
+  assert.equal(op.message, 'No operation NoSuchOperation in sts');
+});
