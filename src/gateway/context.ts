@@ -62,4 +62,12 @@ export interface ServiceDefinition {
   create(env: ServiceEnv): Provider | Promise<Provider>;
   /** Stops background work (sweepers, pollers) when nimbus stops. */
   stop?(): void | Promise<void>;
+  /** Plain HTTP endpoints the service serves under /_nimbus/ (e.g. SNS's signing certificate). */
+  readonly routes?: readonly OwnRoute[];
+}
+
+/** A GET endpoint of a service outside its AWS API, answered from its provider. */
+export interface OwnRoute {
+  readonly path: string;
+  answer(provider: Provider): { status: number; contentType: string; body: string | Buffer };
 }

@@ -57,6 +57,17 @@ export async function ownRoute(x: Exchange, host: OwnRouteHost): Promise<boolean
   if ((path === '/_nimbus/health' || path === '/_localstack/health') && (x.method === 'GET' || x.method === 'HEAD')) {
     return json(x, 200, health(host));
   }
+  if (x.method === 'GET' || x.method === 'HEAD') {
+    for (const s of host.services.implemented()) {
+      const route = s.definition?.routes?.find((r) => r.path === path);
+      if (route && s.provider) {
+        const a = route.answer(s.provider);
+        x.response = { statusCode: a.status, headers: { 'content-type': a.contentType, 'x-amzn-requestid': x.requestId }, body: a.body };
+        writeResponse(x.res, x.response);
+        return true;
+      }
+    }
+  }
   if (path === '/_nimbus/reset' && x.method === 'POST') {
     x.req.resume();
     host.storage.reset();

@@ -1,9 +1,16 @@
-/** Sns: the service definition. */
+/** SNS: the service definition. */
 import type { ServiceDefinition } from '../../gateway/context.js';
 import { SnsProvider } from './provider.js';
+import { CERTIFICATE_PATH } from './signing.js';
 
-/** The sns service definition. */
+/** The sns service definition; it serves the certificate that verifies its message signatures. */
 export const sns: ServiceDefinition = {
   name: 'sns',
   create: (env) => new SnsProvider(env),
+  routes: [
+    {
+      path: CERTIFICATE_PATH,
+      answer: (provider) => ({ status: 200, contentType: 'application/x-pem-file', body: (provider as SnsProvider).signingCertificate() }),
+    },
+  ],
 };
