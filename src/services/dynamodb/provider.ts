@@ -16,7 +16,7 @@ export class DynamoDbProvider implements M.DynamoDbOperations {
   readonly store: DynamoStore;
 
   constructor(readonly env: ServiceEnv) {
-    this.store = new DynamoStore(env.storage);
+    this.store = new DynamoStore(env.storage, env.clock);
   }
 
   async createTable(ctx: RequestContext, input: M.CreateTableInput): Promise<M.CreateTableOutput> { return tables.createTable(this.store, ctx, input); }

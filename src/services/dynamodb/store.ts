@@ -8,6 +8,8 @@
 import type Database from 'better-sqlite3';
 import type { Storage } from '../../state/storage.js';
 import type { TableMeta } from './table-meta.js';
+import type { Clock } from '../../shared/clock.js';
+import { StreamLog, STREAM_MIGRATION } from './stream-log.js';
 
 const MIGRATIONS = [
   `CREATE TABLE ddb_tables (
@@ -27,6 +29,7 @@ const MIGRATIONS = [
      account TEXT NOT NULL, region TEXT NOT NULL, token TEXT NOT NULL,
      fingerprint TEXT NOT NULL, expires INTEGER NOT NULL,
      PRIMARY KEY (account, region, token)) WITHOUT ROWID;`,
+  STREAM_MIGRATION,
 ];
 
 /** The encoded primary key of an item. */
@@ -63,14 +66,20 @@ export interface StoredTable {
 /** The SQLite store of DynamoDB tables and items. */
 export class DynamoStore {
   readonly db: Database.Database;
+  /** The change records of DynamoDB Streams. */
+  readonly streams: StreamLog;
   private readonly cache = new Map<string, StoredTable | null>();
   private readonly statements = new Map<string, Database.Statement>();
   private readonly s;
 
-  constructor(storage: Storage) {
+  constructor(storage: Storage, readonly clock: Clock) {
     storage.migrate('dynamodb', MIGRATIONS);
     this.db = storage.db;
-    storage.onReset(() => this.cache.clear());
+    this.streams = new StreamLog(this.db);
+    storage.onReset(() => {
+      this.cache.clear();
+      this.streams.clear();
+    });
     const db = this.db;
     this.s = {
       tableByName: db.prepare('SELECT id, meta FROM ddb_tables WHERE account = ? AND region = ? AND name = ?'),
@@ -88,6 +97,8 @@ export class DynamoStore {
       deleteIndexItem: db.prepare('DELETE FROM ddb_index_items WHERE tid = ? AND iid = ? AND hh = ? AND hk = ? AND rk = ? AND bhh = ? AND bhk = ? AND brk = ?'),
       tableStats: db.prepare('SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM ddb_items WHERE tid = ?'),
       indexStats: db.prepare('SELECT iid, count(*) AS n, coalesce(sum(size), 0) AS bytes FROM ddb_index_items WHERE tid = ? GROUP BY iid'),
+      itemsAfter: db.prepare('SELECT hh, hk, rk, size, item FROM ddb_items WHERE tid = ? AND (hh, hk, rk) > (?, ?, ?) ORDER BY hh, hk, rk LIMIT ?'),
+      ttlTables: db.prepare("SELECT account, region, name FROM ddb_tables WHERE json_extract(meta, '$.ttl.enabled') = 1"),
       allItems: db.prepare('SELECT hh, hk, rk, size, item FROM ddb_items WHERE tid = ?'),
       getToken: db.prepare('SELECT fingerprint, expires FROM ddb_transact_tokens WHERE account = ? AND region = ? AND token = ?'),
       putToken: db.prepare('INSERT OR REPLACE INTO ddb_transact_tokens (account, region, token, fingerprint, expires) VALUES (?, ?, ?, ?, ?)'),
@@ -180,6 +191,21 @@ export class DynamoStore {
   /** Drops every row of one index (DeleteTable of a GSI through UpdateTable). */
   deleteIndex(tid: number, iid: number): void {
     this.s.deleteIndexItemsOf.run(tid, iid);
+  }
+
+  /** Up to `limit` items of a table after a key, in scan order (the TTL sweeper's walk). */
+  itemsAfter(tid: number, after: StoredKey, limit: number): ItemRow[] {
+    return this.s.itemsAfter.all(tid, after.hh, after.hk, after.rk, limit) as ItemRow[];
+  }
+
+  /** The tables with Time to Live enabled, in every account and region. */
+  ttlTables(): StoredTable[] {
+    const out: StoredTable[] = [];
+    for (const r of this.s.ttlTables.all() as { account: string; region: string; name: string }[]) {
+      const t = this.table(r.account, r.region, r.name);
+      if (t?.meta.ttl?.enabled) out.push(t);
+    }
+    return out;
   }
 
   /** Every item of a table (GSI backfill). */

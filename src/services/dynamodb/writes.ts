@@ -7,6 +7,7 @@ import type { Item } from './expressions/index.js';
 import { itemSize } from './expressions/index.js';
 import { indexKeyOf, projectIndexItem, sameKey } from './keys.js';
 import type { DynamoStore, StoredKey, StoredTable } from './store.js';
+import type { ChangeCause } from './stream-log.js';
 
 const KB = 1024;
 
@@ -44,7 +45,8 @@ export interface PreparedItem {
  * Writes `next` at `key` (or deletes the item when `next` is undefined), given the
  * item stored before (`old`), and maintains the index rows. Run inside a transaction.
  */
-export function writeItem(store: DynamoStore, t: StoredTable, key: StoredKey, old: Item | undefined, oldSize: number, next: PreparedItem | undefined, cap?: Capacity): void {
+export function writeItem(store: DynamoStore, t: StoredTable, key: StoredKey, old: Item | undefined, oldSize: number, next: PreparedItem | undefined, cap?: Capacity, cause: ChangeCause = 'request'): void {
+  if (t.meta.stream?.enabled) store.streams.record(t, old, next, store.clock.now(), cause);
   if (next) store.putItem(t.id, key, next.size, next.text);
   else if (old) store.deleteItem(t.id, key);
   if (cap) cap.table += writeUnits(Math.max(oldSize, next?.size ?? 0));

@@ -27,6 +27,10 @@ before(async () => {
     KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
     GlobalSecondaryIndexes: [{ IndexName: 'byG', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }], Projection: { ProjectionType: 'KEYS_ONLY' } }],
   }));
+  await ddb.send(new CreateTableCommand({
+    TableName: 'other', BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+  }));
 });
 after(() => cloud.stop());
 
@@ -114,6 +118,18 @@ test('Query: key conditions, order, Limit paging, filters, COUNT, index; Scan se
   assert.deepEqual(byIndex.ConsumedCapacity, { TableName: 'items', CapacityUnits: 0.5, Table: { CapacityUnits: 0 }, GlobalSecondaryIndexes: { byG: { CapacityUnits: 0.5 } } });
   await rejects(ddb.send(new QueryCommand({ TableName: 'items', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { N: '1' } } })),
     'ValidationException', 'One or more parameter values were invalid: Condition parameter type does not match schema type');
+  await rejects(ddb.send(new QueryCommand({ TableName: 'items', KeyConditionExpression: 'pk = :p AND sk > :s', ExpressionAttributeValues: { ':p': { S: 'q' }, ':s': { S: '1' } } })),
+    'ValidationException', 'One or more parameter values were invalid: Condition parameter type does not match schema type');
+  // Query filters may not name the key attributes of the table or index queried (API reference, Query: FilterExpression).
+  await rejects(ddb.send(new QueryCommand({ TableName: 'items', KeyConditionExpression: 'pk = :p', FilterExpression: '#k > :v', ExpressionAttributeNames: { '#k': 'sk' }, ExpressionAttributeValues: { ':p': { S: 'q' }, ':v': { N: '1' } } })),
+    'ValidationException', 'Filter Expression can only contain non-primary key attributes: Primary key attribute: sk');
+  await rejects(ddb.send(new QueryCommand({ TableName: 'items', IndexName: 'byG', KeyConditionExpression: 'g = :g', FilterExpression: 'g = :g', ExpressionAttributeValues: { ':g': { S: 'odd' } } })),
+    'ValidationException', 'Filter Expression can only contain non-primary key attributes: Primary key attribute: g');
+  // Names and values are shared by all the expressions of a request: one used only by the projection is used.
+  const projected = await ddb.send(new QueryCommand({ TableName: 'items', KeyConditionExpression: '#p = :p AND sk = :s', ProjectionExpression: '#v', ExpressionAttributeNames: { '#p': 'pk', '#v': 'v' }, ExpressionAttributeValues: { ':p': { S: 'q' }, ':s': { N: '0' } } }));
+  assert.deepEqual(projected.Items, [{ v: { N: '10' } }]);
+  await rejects(ddb.send(new QueryCommand({ TableName: 'items', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: 'q' }, ':x': { S: 'x' } } })),
+    'ValidationException', 'Value provided in ExpressionAttributeValues unused in expressions: keys: {:x}');
 
   let segmented = 0;
   for (let s = 0; s < 4; s++) segmented += (await ddb.send(new ScanCommand({ TableName: 'items', Segment: s, TotalSegments: 4, Select: 'COUNT' }))).Count!;
@@ -129,7 +145,16 @@ test('Query: key conditions, order, Limit paging, filters, COUNT, index; Scan se
 test('BatchWriteItem / BatchGetItem and TransactWriteItems / TransactGetItems', async () => {
   const puts = Array.from({ length: 25 }, (_, i) => ({ PutRequest: { Item: { pk: { S: 'b' }, sk: { N: String(i) } } } }));
   assert.deepEqual((await ddb.send(new BatchWriteItemCommand({ RequestItems: { items: puts } }))).UnprocessedItems, {});
-  await rejects(ddb.send(new BatchWriteItemCommand({ RequestItems: { items: [...puts, puts[0]] } })), 'ValidationException', 'Too many items requested for the BatchWriteItem call');
+  // 26 requests for one table break the model's per-table limit: DynamoDB answers with its Coral
+  // sentence naming the WriteRequest objects by Java identity hash (not reproducible), so only its frame is asserted.
+  await assert.rejects(ddb.send(new BatchWriteItemCommand({ RequestItems: { items: [...puts, puts[0]] } })), (e: Error) => {
+    assert.equal(e.name, 'ValidationException');
+    assert.match(e.message, /^1 validation error detected: Value '\{items=\[(com\.amazonaws\.dynamodb\.v20120810\.WriteRequest@[0-9a-f]+(, )?){26}\]\}' at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: \[Member must have length less than or equal to 25, Member must have length greater than or equal to 1\]$/);
+    return true;
+  });
+  // 26 requests over two tables pass the model and hit the per-call limit (API reference: "more than 25 requests in the batch").
+  const other = Array.from({ length: 13 }, (_, i) => ({ PutRequest: { Item: { id: { S: String(i) } } } }));
+  await rejects(ddb.send(new BatchWriteItemCommand({ RequestItems: { items: puts.slice(0, 13), other } })), 'ValidationException', 'Too many items requested for the BatchWriteItem call');
   await rejects(ddb.send(new BatchWriteItemCommand({ RequestItems: { items: [puts[0], puts[0]] } })), 'ValidationException', 'Provided list of item keys contains duplicates');
   const got = await ddb.send(new BatchGetItemCommand({ RequestItems: { items: { Keys: [{ pk: { S: 'b' }, sk: { N: '3' } }, { pk: { S: 'b' }, sk: { N: '99' } }] } } }));
   assert.deepEqual(got.Responses, { items: [{ pk: { S: 'b' }, sk: { N: '3' } }] });
@@ -150,6 +175,20 @@ test('BatchWriteItem / BatchGetItem and TransactWriteItems / TransactGetItems', 
   await ddb.send(new TransactWriteItemsCommand(tx));
   const tg = await ddb.send(new TransactGetItemsCommand({ TransactItems: [{ Get: { TableName: 'items', Key: { pk: { S: 't' }, sk: { N: '1' } } } }, { Get: { TableName: 'items', Key: { pk: { S: 'x' }, sk: { N: '1' } } } }] }));
   assert.deepEqual(tg.Responses, [{ Item: { pk: { S: 't' }, sk: { N: '1' }, n: { N: '1' } } }, {}]);
+});
+
+test('Query and Scan pages stop at 1 MB; BatchGetItem answers at most 16 MB and returns the rest as UnprocessedKeys', async () => {
+  const pad = 'x'.repeat(390 * 1024);
+  for (let i = 0; i < 45; i++) await ddb.send(new PutItemCommand({ TableName: 'items', Item: { pk: { S: 'big' }, sk: { N: String(i) }, pad: { S: pad } } }));
+  const page = await ddb.send(new QueryCommand({ TableName: 'items', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: 'big' } }, Select: 'COUNT' }));
+  // Items are read until the page holds 1 MB: the third 390 KB item crosses it.
+  assert.equal(page.ScannedCount, 3);
+  assert.deepEqual(page.LastEvaluatedKey, { pk: { S: 'big' }, sk: { N: '2' } });
+  const Keys = Array.from({ length: 45 }, (_, i) => ({ pk: { S: 'big' }, sk: { N: String(i) } }));
+  const got = await ddb.send(new BatchGetItemCommand({ RequestItems: { items: { Keys, ProjectionExpression: 'sk' } } }));
+  const read = got.Responses!.items.length;
+  assert.equal(read, 42); // 42 * ~390 KB fits in 16 MB, the 43rd would not
+  assert.deepEqual(got.UnprocessedKeys, { items: { Keys: Keys.slice(read), ProjectionExpression: 'sk' } });
 });
 
 test('DocumentClient: put, get, update, query with native values', async () => {

@@ -19,3 +19,4 @@ export {
   conditionFromExpected, conditionFromFilter, keyConditionFromKeyConditions, updateFromAttributeUpdates,
   projectionFromAttributesToGet,
 } from './legacy.js';
+export { conditionAttributeNames } from './attributes.js';

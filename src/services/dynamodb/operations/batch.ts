@@ -7,19 +7,21 @@ import { createHash } from 'node:crypto';
 import { ServiceError, isServiceError } from '../../../shared/errors.js';
 import type { RequestContext } from '../../../gateway/context.js';
 import type {
-  BatchGetItemInput, BatchGetItemOutput, BatchWriteItemInput, BatchWriteItemOutput, ConsumedCapacity,
+  BatchGetItemInput, BatchGetItemOutput, KeysAndAttributes, BatchWriteItemInput, BatchWriteItemOutput, ConsumedCapacity,
   TransactWriteItemsInput, TransactWriteItemsOutput, TransactGetItemsInput, TransactGetItemsOutput, CancellationReason,
 } from '../../../models/generated/dynamodb.js';
-import { project, evaluateCondition, type Item } from '../expressions/index.js';
+import { project, evaluateCondition, type Item, type DocumentPath } from '../expressions/index.js';
 import { validateItem, deserializeItem } from '../item-codec.js';
 import { keyOfKey, mismatch } from '../keys.js';
 import { requireTable, consumedCapacity } from '../common.js';
 import { Capacity, readUnits, writeItem } from '../writes.js';
 import { planPut, planDelete, planUpdate, planConditionCheck, readProjection, readStored, type WritePlan } from './items.js';
-import type { DynamoStore, StoredKey } from '../store.js';
+import type { DynamoStore, StoredKey, StoredTable } from '../store.js';
 
 const MAX_BATCH_GET = 100;
 const MAX_BATCH_WRITE = 25;
+/** BatchGetItem answers at most 16 MB of items (API reference). */
+const MAX_BATCH_GET_BYTES = 16 * 1024 * 1024;
 /** A ClientRequestToken is remembered for 10 minutes (TransactWriteItems API reference). */
 const TOKEN_TTL_MS = 10 * 60 * 1000;
 
@@ -38,7 +40,7 @@ export function batchGetItem(store: DynamoStore, ctx: RequestContext, input: Bat
   if (total > MAX_BATCH_GET) throw invalid(`Too many items requested for the BatchGetItem call`);
   const responses: Record<string, Item[]> = {};
   const capacities: ConsumedCapacity[] = [];
-  const reads: Array<() => void> = [];
+  const reads: { name: string; t: StoredTable; req: KeysAndAttributes; keys: StoredKey[]; paths: DocumentPath[] | undefined }[] = [];
   for (const name in input.RequestItems) {
     const req = input.RequestItems[name];
     const t = requireTable(store, ctx, name);
@@ -52,23 +54,34 @@ export function batchGetItem(store: DynamoStore, ctx: RequestContext, input: Bat
       seen.add(id);
       return k;
     });
-    reads.push(() => {
-      const items: Item[] = [];
-      const cap = new Capacity();
-      for (const k of keys) {
-        const row = store.getItem(t.id, k);
-        cap.table += readUnits(row?.size ?? 0, req.ConsistentRead === true);
-        if (!row) continue;
-        const item = deserializeItem(row.item);
-        items.push(paths ? project(item, paths) : item);
-      }
-      responses[name] = items;
-      const cc = consumedCapacity(input.ReturnConsumedCapacity, t.meta.name, cap);
-      if (cc) capacities.push(cc);
-    });
+    reads.push({ name, t, req, keys, paths });
   }
-  for (const read of reads) read();
-  const out: BatchGetItemOutput = { Responses: responses, UnprocessedKeys: {} };
+  // A response carries at most 16 MB of items; the keys not read by then come back as UnprocessedKeys.
+  let bytes = 0;
+  let full = false;
+  const unprocessed: Record<string, KeysAndAttributes> = {};
+  for (const { name, t, req, keys, paths } of reads) {
+    const items: Item[] = [];
+    const cap = new Capacity();
+    for (let i = 0; i < keys.length; i++) {
+      const row = store.getItem(t.id, keys[i]);
+      if (full || (row && bytes + row.size > MAX_BATCH_GET_BYTES)) {
+        full = true;
+        const { Keys: _all, ...rest } = req;
+        unprocessed[name] = { ...rest, Keys: req.Keys.slice(i) };
+        break;
+      }
+      cap.table += readUnits(row?.size ?? 0, req.ConsistentRead === true);
+      if (!row) continue;
+      bytes += row.size;
+      const item = deserializeItem(row.item);
+      items.push(paths ? project(item, paths) : item);
+    }
+    responses[name] = items;
+    const cc = consumedCapacity(input.ReturnConsumedCapacity, t.meta.name, cap);
+    if (cc) capacities.push(cc);
+  }
+  const out: BatchGetItemOutput = { Responses: responses, UnprocessedKeys: unprocessed };
   if (capacities.length) out.ConsumedCapacity = capacities;
   return out;
 }

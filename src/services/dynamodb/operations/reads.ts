@@ -7,7 +7,7 @@ import { ServiceError } from '../../../shared/errors.js';
 import type { RequestContext } from '../../../gateway/context.js';
 import type { QueryInput, QueryOutput, ScanInput, ScanOutput } from '../../../models/generated/dynamodb.js';
 import {
-  compileExpressions, evaluateCondition, project, conditionFromFilter, keyConditionFromKeyConditions,
+  compileExpressions, evaluateCondition, project, conditionFromFilter, keyConditionFromKeyConditions, projectionFromAttributesToGet, conditionAttributeNames,
   type AttributeValue, type Item, type ConditionNode, type DocumentPath, type KeyCondition, type LegacyCondition,
 } from '../expressions/index.js';
 import { validateItem, deserializeItem } from '../item-codec.js';
@@ -15,7 +15,6 @@ import { encodeKeyValue, partitionHash, prefixEnd, successor, type KeyType } fro
 import { keyAttributes, projectIndexItem, typeOf, keyOfKey, indexKeyOf } from '../keys.js';
 import { requireTable, consumedCapacity, checkNotMixed } from '../common.js';
 import { Capacity, readUnits } from '../writes.js';
-import { readProjection } from './items.js';
 import type { DynamoStore, StoredTable } from '../store.js';
 import type { IndexMeta, TableMeta } from '../table-meta.js';
 
@@ -57,11 +56,43 @@ function checkSelect(src: Source, select: string | undefined, paths: DocumentPat
   }
 }
 
-function compileFilter(input: { FilterExpression?: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, AttributeValue>; ConditionalOperator?: string }, legacy: Record<string, LegacyCondition> | undefined, legacyName: string): ConditionNode | undefined {
-  checkNotMixed(input as Record<string, unknown>, [legacyName], ['FilterExpression']);
-  if (legacy) return conditionFromFilter(legacy, input.ConditionalOperator);
-  if (input.FilterExpression === undefined) return undefined;
-  return compileExpressions({ FilterExpression: input.FilterExpression, ExpressionAttributeNames: input.ExpressionAttributeNames, ExpressionAttributeValues: input.ExpressionAttributeValues }).filter;
+type ReadInput = {
+  ProjectionExpression?: string; FilterExpression?: string; KeyConditionExpression?: string;
+  AttributesToGet?: string[]; ConditionalOperator?: string;
+  ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, AttributeValue>;
+};
+
+/** The expressions of a Query or Scan, compiled together so that names and values count as used across all of them. */
+interface ReadExpressions {
+  keyCondition?: KeyCondition;
+  filter?: ConditionNode;
+  paths?: DocumentPath[];
+}
+
+/**
+ * Compiles the expression or legacy parameters of a Query or Scan. As in DynamoDB, the
+ * legacy KeyConditions may go with the expression parameters (not with KeyConditionExpression).
+ */
+function compileRead(input: ReadInput & Record<string, unknown>, legacyFilter: 'QueryFilter' | 'ScanFilter', schema?: { hashKey: string; rangeKey?: string }): ReadExpressions {
+  const expressionParams = ['ProjectionExpression', 'FilterExpression', 'KeyConditionExpression'];
+  const legacyParams = ['AttributesToGet', legacyFilter, 'ConditionalOperator'];
+  if (input.KeyConditionExpression !== undefined) legacyParams.push('KeyConditions');
+  checkNotMixed(input, legacyParams, expressionParams);
+  const out: ReadExpressions = {};
+  if (input.AttributesToGet) out.paths = projectionFromAttributesToGet(input.AttributesToGet);
+  const legacy = input[legacyFilter] as Record<string, LegacyCondition> | undefined;
+  if (legacy) out.filter = conditionFromFilter(legacy, input.ConditionalOperator);
+  const any = input.ProjectionExpression !== undefined || input.FilterExpression !== undefined || input.KeyConditionExpression !== undefined;
+  if (any || input.ExpressionAttributeNames !== undefined || input.ExpressionAttributeValues !== undefined) {
+    const c = compileExpressions({
+      KeyConditionExpression: input.KeyConditionExpression, FilterExpression: input.FilterExpression, ProjectionExpression: input.ProjectionExpression,
+      ExpressionAttributeNames: input.ExpressionAttributeNames, ExpressionAttributeValues: input.ExpressionAttributeValues,
+    }, schema);
+    if (c.keyCondition) out.keyCondition = c.keyCondition;
+    if (c.filter) out.filter = c.filter;
+    if (c.projection) out.paths = c.projection;
+  }
+  return out;
 }
 
 /** The shape of a page read shared by Query and Scan. */
@@ -158,22 +189,27 @@ export function query(store: DynamoStore, ctx: RequestContext, input: QueryInput
   const t = requireTable(store, ctx, input.TableName);
   const ix = resolveIndex(t, input.IndexName);
   const src = { t, ix };
-  const paths = readProjection(input);
-  checkSelect(src, input.Select, paths, input.ConsistentRead);
-  checkNotMixed(input as never, ['KeyConditions'], ['KeyConditionExpression']);
   const schema = schemaOf(t.meta, ix);
-  let kc: KeyCondition | undefined;
-  if (input.KeyConditions) {
-    kc = keyConditionFromKeyConditions(input.KeyConditions as Record<string, LegacyCondition>, { hashKey: schema.hashKey, rangeKey: schema.rangeKey });
-  } else if (input.KeyConditionExpression !== undefined) {
-    kc = compileExpressions({
-      KeyConditionExpression: input.KeyConditionExpression,
-      ExpressionAttributeNames: input.ExpressionAttributeNames,
-      ExpressionAttributeValues: input.ExpressionAttributeValues as Record<string, AttributeValue>,
-    }, { hashKey: schema.hashKey, rangeKey: schema.rangeKey }).keyCondition;
+  const keys = { hashKey: schema.hashKey, rangeKey: schema.rangeKey };
+  const compiled = compileRead(input as never, 'QueryFilter', keys);
+  const paths = compiled.paths;
+  checkSelect(src, input.Select, paths, input.ConsistentRead);
+  let kc = compiled.keyCondition;
+  if (input.KeyConditions && input.KeyConditionExpression === undefined) {
+    kc = keyConditionFromKeyConditions(input.KeyConditions as Record<string, LegacyCondition>, keys);
   }
   if (!kc) throw invalid('Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.');
-  const filter = compileFilter(input as never, input.QueryFilter as Record<string, LegacyCondition> | undefined, 'QueryFilter');
+  const filter = compiled.filter;
+  if (filter) {
+    // DynamoDB: "Filter Expression can only contain non-primary key attributes: Primary key attribute: pk".
+    const used = conditionAttributeNames(filter);
+    for (const k of [schema.hashKey, schema.rangeKey]) {
+      if (k !== undefined && used.has(k)) {
+        const what = input.QueryFilter ? 'QueryFilter' : 'Filter Expression';
+        throw invalid(`${what} can only contain non-primary key attributes: Primary key attribute: ${k}`);
+      }
+    }
+  }
 
   if (typeOf(kc.hashValue) !== schema.hashType || (kc.range && kc.range.values.some((v) => typeOf(v) !== schema.rangeType))) {
     throw invalid('One or more parameter values were invalid: Condition parameter type does not match schema type');
@@ -243,9 +279,8 @@ export function scan(store: DynamoStore, ctx: RequestContext, input: ScanInput):
   if (input.Segment !== undefined && input.TotalSegments !== undefined && input.Segment >= input.TotalSegments) {
     throw invalid(`The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: ${input.Segment} is not less than TotalSegments: ${input.TotalSegments}`);
   }
-  const paths = readProjection(input);
+  const { paths, filter } = compileRead(input as never, 'ScanFilter');
   checkSelect(src, input.Select, paths, input.ConsistentRead);
-  const filter = compileFilter(input as never, input.ScanFilter as Record<string, LegacyCondition> | undefined, 'ScanFilter');
   const p = ix ? 'x.' : '';
   const where: string[] = [`${p}tid = ?`];
   const params: unknown[] = [t.id];

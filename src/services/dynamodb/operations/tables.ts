@@ -52,7 +52,11 @@ export function createTable(store: DynamoStore, ctx: RequestContext, input: Crea
   const meta = tableFromCreate(input, name, { arn: `arn:aws:dynamodb:${ctx.region}:${ctx.account}:table/${name}`, tableId: randomUUID(), now });
   if (input.SSESpecification?.Enabled) meta.sse = { kmsKeyArn: sseKeyArn(ctx, input.SSESpecification.KMSMasterKeyId) };
   if (store.table(ctx.account, ctx.region, name)) throw new ServiceError('ResourceInUseException', `Table already exists: ${name}`);
-  const t = store.createTable(ctx.account, ctx.region, meta);
+  const t = store.transaction(() => {
+    const created = store.createTable(ctx.account, ctx.region, meta);
+    store.streams.sync(created, now);
+    return created;
+  });
   return { TableDescription: describeTable(t.meta, 'CREATING', undefined, ctx.region, ctx.account) };
 }
 
@@ -69,7 +73,10 @@ export function deleteTable(store: DynamoStore, ctx: RequestContext, input: Dele
     throw new ServiceError('ResourceInUseException', `Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.`);
   }
   const description = describeTable(t.meta, 'DELETING', store.stats(t.id), ctx.region, ctx.account);
-  store.deleteTable(t);
+  store.transaction(() => {
+    store.streams.sync(t, ctx.clock.now(), true);
+    store.deleteTable(t);
+  });
   return { TableDescription: description };
 }
 
@@ -190,6 +197,7 @@ export function updateTable(store: DynamoStore, ctx: RequestContext, input: Upda
     for (const iid of created) backfill(store, t, meta, iid);
     t.meta = meta;
     store.saveTable(t);
+    store.streams.sync(t, now);
   });
   const answer = structuredClone(meta);
   for (const ix of answer.indexes) if (created.includes(ix.id)) ix.status = 'CREATING';
