@@ -10,13 +10,19 @@ import * as tables from './operations/tables.js';
 import * as items from './operations/items.js';
 import * as reads from './operations/reads.js';
 import * as batch from './operations/batch.js';
+import * as partiql from './operations/partiql.js';
+import * as backups from './operations/backups.js';
+import { BackupStore } from './backup-store.js';
 
 /** The dynamodb provider. */
 export class DynamoDbProvider implements M.DynamoDbOperations {
   readonly store: DynamoStore;
+  /** On-demand backups and PITR settings. */
+  readonly backups: BackupStore;
 
   constructor(readonly env: ServiceEnv) {
     this.store = new DynamoStore(env.storage, env.clock);
+    this.backups = new BackupStore(env.storage);
   }
 
   async createTable(ctx: RequestContext, input: M.CreateTableInput): Promise<M.CreateTableOutput> { return tables.createTable(this.store, ctx, input); }
@@ -42,4 +48,16 @@ export class DynamoDbProvider implements M.DynamoDbOperations {
   async batchWriteItem(ctx: RequestContext, input: M.BatchWriteItemInput): Promise<M.BatchWriteItemOutput> { return batch.batchWriteItem(this.store, ctx, input); }
   async transactWriteItems(ctx: RequestContext, input: M.TransactWriteItemsInput): Promise<M.TransactWriteItemsOutput> { return batch.transactWriteItems(this.store, ctx, input); }
   async transactGetItems(ctx: RequestContext, input: M.TransactGetItemsInput): Promise<M.TransactGetItemsOutput> { return batch.transactGetItems(this.store, ctx, input); }
+
+  async executeStatement(ctx: RequestContext, input: M.ExecuteStatementInput): Promise<M.ExecuteStatementOutput> { return partiql.executeStatement(this.store, ctx, input); }
+  async batchExecuteStatement(ctx: RequestContext, input: M.BatchExecuteStatementInput): Promise<M.BatchExecuteStatementOutput> { return partiql.batchExecuteStatement(this.store, ctx, input); }
+  async executeTransaction(ctx: RequestContext, input: M.ExecuteTransactionInput): Promise<M.ExecuteTransactionOutput> { return partiql.executeTransaction(this.store, ctx, input); }
+
+  async createBackup(ctx: RequestContext, input: M.CreateBackupInput): Promise<M.CreateBackupOutput> { return backups.createBackup(this.store, this.backups, ctx, input); }
+  async describeBackup(ctx: RequestContext, input: M.DescribeBackupInput): Promise<M.DescribeBackupOutput> { return backups.describeBackup(this.backups, ctx, input); }
+  async listBackups(ctx: RequestContext, input: M.ListBackupsInput): Promise<M.ListBackupsOutput> { return backups.listBackups(this.backups, ctx, input); }
+  async deleteBackup(ctx: RequestContext, input: M.DeleteBackupInput): Promise<M.DeleteBackupOutput> { return backups.deleteBackup(this.backups, ctx, input); }
+  async restoreTableFromBackup(ctx: RequestContext, input: M.RestoreTableFromBackupInput): Promise<M.RestoreTableFromBackupOutput> { return backups.restoreTableFromBackup(this.store, this.backups, ctx, input); }
+  async describeContinuousBackups(ctx: RequestContext, input: M.DescribeContinuousBackupsInput): Promise<M.DescribeContinuousBackupsOutput> { return backups.describeContinuousBackups(this.store, this.backups, ctx, input); }
+  async updateContinuousBackups(ctx: RequestContext, input: M.UpdateContinuousBackupsInput): Promise<M.UpdateContinuousBackupsOutput> { return backups.updateContinuousBackups(this.store, this.backups, ctx, input); }
 }
