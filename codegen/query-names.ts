@@ -6,6 +6,11 @@
  * xmlNamespace / xmlAttribute / timestampFormat, per operation the result wrapper,
  * the service's XML namespace, and per error shape the query error code and status.
  *
+ * Error shapes added to the service after botocore 1.29 (SQS's InvalidAddress,
+ * ReceiptHandleIsInvalid, Kms*, ...) are absent from that model; their query codes
+ * come from the Smithy `awsQueryError` traits that the installed SDK v3 client
+ * (@aws-sdk/client-<serviceId>) carries in its exported schemas.
+ *
  * Only facts that differ from the current model are written, to
  * src/protocol/quirks/query-compat.json, which the query codec overlays on the model.
  *
@@ -16,6 +21,7 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { MODEL_SERVICES } from './services.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -62,6 +68,28 @@ function refsOf(shape: RawShape): [string, RawRef][] {
   for (const part of ['member', 'key', 'value'] as const) {
     const r = shape[part];
     if (r) out.push([part, r]);
+  }
+  return out;
+}
+
+/** An error schema as the SDK v3 exports it: [-3, namespace, name, traits, ...]. */
+type SdkErrorSchema = [number, string, string, { awsQueryError?: [string, number]; error?: string }, ...unknown[]];
+
+/** Query error facts by shape name from the SDK v3 client's schemas (empty when the client is not installed). */
+function sdkQueryErrors(serviceId: string): Record<string, { code: string; httpStatusCode: number; senderFault: boolean }> {
+  const pkg = `@aws-sdk/client-${serviceId.toLowerCase().replace(/ /g, '-')}`;
+  let exported: Record<string, unknown>;
+  try {
+    exported = createRequire(join(root, 'package.json'))(pkg) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+  const out: Record<string, { code: string; httpStatusCode: number; senderFault: boolean }> = {};
+  for (const value of Object.values(exported)) {
+    if (!Array.isArray(value) || value[0] !== -3) continue;
+    const [, , name, traits] = value as SdkErrorSchema;
+    const q = traits?.awsQueryError;
+    if (q) out[name] = { code: q[0], httpStatusCode: q[1], senderFault: traits.error === 'client' };
   }
   return out;
 }
@@ -113,6 +141,12 @@ for (const prefix of MODEL_SERVICES) {
   for (const [shapeName, oldShape] of Object.entries(old.shapes)) {
     if (!oldShape.exception || !oldShape.error || !current.shapes[shapeName]) continue;
     if (JSON.stringify(oldShape.error) !== JSON.stringify(current.shapes[shapeName].error)) errors[shapeName] = oldShape.error;
+  }
+  const fromSdk = sdkQueryErrors((current.metadata as { serviceId?: string }).serviceId ?? name);
+  for (const [shapeName, facts] of Object.entries(fromSdk)) {
+    const shape = current.shapes[shapeName];
+    if (!shape?.exception || errors[shapeName] || old.shapes[shapeName]?.error || shape.error) continue;
+    errors[shapeName] = facts;
   }
 
   const entry: Record<string, unknown> = { botocoreName: name, apiVersion: old.metadata.apiVersion };

@@ -1,4 +1,4 @@
-/** Sqs: the service definition. */
+/** SQS: the service definition. */
 import type { ServiceDefinition } from '../../gateway/context.js';
 import { SqsProvider } from './provider.js';
 
