@@ -6,6 +6,26 @@
 //   node bench/floor.mjs --port 4567 [--host 127.0.0.1] [--canned sts]
 import http from 'node:http';
 import { parseArgs } from 'node:util';
+import { crc32 } from 'node:zlib';
+import { benchItem, queryAnswer } from './workloads/dynamodb-data.mjs';
+import { OBJECT_BODY, OBJECT_ETAG } from './workloads/s3-data.mjs';
+
+/** S3's headers on every answer (request ids) and on object answers. */
+const S3_HEADERS = { 'x-amz-id-2': 'vlR7PnpV2Ce81l0PRw6jlUpck7Jo5ZsQjryTjKlc5aLWGVHPZLj5NeC6qMa0emYBDXOo6QBU0Wo=', 'x-amz-request-id': '5XJZ9CMAK4N9V9A2', 'x-amz-server-side-encryption': 'AES256' };
+
+/** A DynamoDB answer (JSON 1.0) with the headers DynamoDB sends, x-amz-crc32 included. */
+function dynamodb(answer) {
+  const body = JSON.stringify(answer);
+  return {
+    status: 200,
+    headers: {
+      'x-amzn-RequestId': 'NLHI5CG8TSV4LQ8DQ2IKJ2C0J7VV4KQNSO5AEMVJF66Q9ASUAAJG',
+      'x-amz-crc32': String(crc32(body)),
+      'Content-Type': 'application/x-amz-json-1.0',
+    },
+    body,
+  };
+}
 
 /** Canned responses by name: status, headers and body exactly as AWS sends them. */
 const CANNED = {
@@ -28,6 +48,18 @@ const CANNED = {
       '  </ResponseMetadata>\n' +
       '</GetCallerIdentityResponse>\n',
   },
+  // DynamoDB (bench/workloads/dynamodb.mjs): the answers nimbus and dynalite give.
+  'dynamodb-put': dynamodb({}),
+  'dynamodb-update': dynamodb({}),
+  'dynamodb-get': dynamodb({ Item: benchItem(0, 0) }),
+  'dynamodb-query': dynamodb(queryAnswer(0, 25)),
+  // S3 (bench/workloads/s3.mjs): GetObject and PutObject of the 1 KiB bench object.
+  's3-get': {
+    status: 200,
+    headers: { ...S3_HEADERS, 'Last-Modified': 'Fri, 27 Nov 2026 00:00:00 GMT', ETag: OBJECT_ETAG, 'Accept-Ranges': 'bytes', 'Content-Type': 'application/octet-stream' },
+    body: OBJECT_BODY,
+  },
+  's3-put': { status: 200, headers: { ...S3_HEADERS, ETag: OBJECT_ETAG, 'x-amz-checksum-crc64nvme': 'AAAAAAAAAAA=', 'x-amz-checksum-type': 'FULL_OBJECT' }, body: '' },
 };
 
 const { values } = parseArgs({

@@ -12,6 +12,11 @@ import { runSdkLoad } from './sdk.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const timed = async (fn) => {
+  const t0 = performance.now();
+  await fn();
+  return Math.round(performance.now() - t0);
+};
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
 
 /** Default knobs; the CLI overrides them. Every loop below is bounded by these. */
@@ -145,7 +150,7 @@ function environment() {
 }
 
 /**
- * Runs `workload` ({name, title, baseline, targets, requests(server), check(res), sdk?})
+ * Runs `workload` ({name, title, baseline, targets, requests(server), check(res), sdk?, setup?(server, target)})
  * with `options` (see DEFAULT_OPTIONS); `log` gets progress lines. Returns the result
  * object that report.mjs prints and saves; `problems` lists anything that went wrong.
  */
@@ -203,6 +208,8 @@ export async function runComparison(workload, options = {}, log = () => {}) {
         running.push(server);
         await sleep(o.settleMs);
         entry.idleRssKb = sampleProcess(server.pid).rssKb;
+        // Data the requests need (tables, items), created before any measured phase.
+        if (workload.setup) entry.setupMs = await timed(() => workload.setup(server, target));
         server.requests = workload.requests(server);
         for (const request of server.requests) {
           const why = workload.check(await sendOnce(server.port, request));

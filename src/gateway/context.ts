@@ -8,6 +8,7 @@ import type { Logger } from '../shared/logger.js';
 import type { Storage } from '../state/storage.js';
 import type { CredentialStore } from '../state/credentials.js';
 import type { NimbusConfig } from '../config.js';
+import type { WireRequest } from '../protocol/types.js';
 
 /** Calls another service in-process through the same dispatch as an external request. */
 export interface InternalClient {
@@ -64,6 +65,16 @@ export interface ServiceDefinition {
   stop?(): void | Promise<void>;
   /** Plain HTTP endpoints the service serves under /_nimbus/ (e.g. SNS's signing certificate). */
   readonly routes?: readonly OwnRoute[];
+  /** Browser CORS answered from the service's own configuration (S3 bucket CORS rules). */
+  readonly cors?: ServiceCors;
+}
+
+/** How a service answers browser CORS itself; undefined answers leave it to the gateway's permissive default. */
+export interface ServiceCors {
+  /** The headers of a 200 answer to a preflight; throws the service's error for a refused one. */
+  preflight(provider: Provider, req: WireRequest): Record<string, string> | undefined;
+  /** The CORS headers of an actual response ({} for none). */
+  actual(provider: Provider, req: WireRequest): Record<string, string> | undefined;
 }
 
 /** A GET endpoint of a service outside its AWS API, answered from its provider. */

@@ -10,7 +10,7 @@ import { Exchange, readBody, writeResponse, BodyTooLarge } from './exchange.js';
 import { detectService } from './detect.js';
 import { chooseCodec } from './protocols.js';
 import { authenticate } from './authenticate.js';
-import { ownRoute, corsHeaders, type OwnRouteHost } from './own-routes.js';
+import { ownRoute, corsHeaders, isPreflight, permissivePreflight, type OwnRouteHost } from './own-routes.js';
 import { methodName, ServiceTable, type LoadedService } from './services.js';
 import { InternalClientImpl } from './internal-client.js';
 import { fallbackError } from './fallback-error.js';
@@ -80,6 +80,7 @@ export class Gateway implements OwnRouteHost {
     if (routed !== undefined) (x as { path: string }).path = routed;
     x.region = x.auth?.region || this.config.defaultRegion;
     x.codec = chooseCodec(x, service.model);
+    if (isPreflight(x)) return this.preflight(x, service);
     if (!x.bodyRead) {
       // rest protocols route on method and path alone, so a streaming upload is known before its body.
       const early = x.codec.hasStreamingInput ? x.codec.resolveOperation(x, x.model) : undefined;
@@ -110,6 +111,15 @@ export class Gateway implements OwnRouteHost {
     const output = (await handler(ctx, x.input)) ?? {};
     x.response = x.codec.serializeResponse(output, x.operation, x.model, { requestId: x.requestId });
     this.respond(x);
+  }
+
+  /** Answers a browser preflight: by the service's own CORS rules where it has them, else permissively. */
+  private preflight(x: Exchange, service: LoadedService): void {
+    x.req.resume();
+    const own = service.definition?.cors && service.provider ? service.definition.cors.preflight(service.provider, x) : undefined;
+    x.response = { statusCode: 200, headers: { ...(own ?? permissivePreflight(x)), 'content-length': '0' } };
+    writeResponse(x.res, x.response);
+    this.log(x, service.name, 'OPTIONS');
   }
 
   private async readWholeBody(x: Exchange): Promise<void> {
@@ -173,8 +183,15 @@ export class Gateway implements OwnRouteHost {
 
   private respond(x: Exchange): void {
     const response = x.response!;
-    writeResponse(x.res, response, x.header('origin') ? corsHeaders(x) : undefined);
+    writeResponse(x.res, response, x.header('origin') ? this.corsFor(x) : undefined);
     this.log(x, x.service?.name ?? '-', x.operation?.name ?? '-');
+  }
+
+  /** CORS headers of an actual response: the service's own rules where it has them, else the permissive ones. */
+  private corsFor(x: Exchange): Record<string, string> {
+    const s = x.service;
+    const own = s?.definition?.cors && s.provider ? s.definition.cors.actual(s.provider, x) : undefined;
+    return own ?? corsHeaders(x);
   }
 
   private fail(x: Exchange, e: unknown): void {

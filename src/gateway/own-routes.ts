@@ -37,22 +37,6 @@ function json(x: Exchange, status: number, body: unknown): true {
 /** Answers the request if it is one of nimbus's own; returns whether it did. */
 export async function ownRoute(x: Exchange, host: OwnRouteHost): Promise<boolean> {
   const path = x.path;
-  if (x.method === 'OPTIONS' && x.header('origin') && x.header('access-control-request-method') && !isS3Preflight(x)) {
-    x.response = {
-      statusCode: 200,
-      headers: {
-        'access-control-allow-origin': x.header('origin')!,
-        'access-control-allow-methods': 'HEAD,GET,PUT,POST,DELETE,OPTIONS,PATCH',
-        'access-control-allow-headers': x.header('access-control-request-headers') ?? '*',
-        'access-control-expose-headers': EXPOSE,
-        'access-control-allow-credentials': 'true',
-        'access-control-max-age': '86400',
-        'content-length': '0',
-      },
-    };
-    writeResponse(x.res, x.response);
-    return true;
-  }
   if (!path.startsWith('/_nimbus/') && !path.startsWith('/_localstack/')) return false;
   if ((path === '/_nimbus/health' || path === '/_localstack/health') && (x.method === 'GET' || x.method === 'HEAD')) {
     return json(x, 200, health(host));
@@ -76,9 +60,21 @@ export async function ownRoute(x: Exchange, host: OwnRouteHost): Promise<boolean
   return json(x, 404, { __type: 'NotFound', message: `no nimbus route ${x.method} ${path}` });
 }
 
-/** S3 answers its own preflights from the bucket's CORS configuration. */
-function isS3Preflight(_x: Exchange): boolean {
-  return false;
+/** Whether the request is a browser CORS preflight. */
+export function isPreflight(x: Exchange): boolean {
+  return x.method === 'OPTIONS' && x.header('origin') !== undefined && x.header('access-control-request-method') !== undefined;
+}
+
+/** The permissive preflight answer for services without CORS rules of their own (browser SDKs). */
+export function permissivePreflight(x: Exchange): Record<string, string> {
+  return {
+    'access-control-allow-origin': x.header('origin')!,
+    'access-control-allow-methods': 'HEAD,GET,PUT,POST,DELETE,OPTIONS,PATCH',
+    'access-control-allow-headers': x.header('access-control-request-headers') ?? '*',
+    'access-control-expose-headers': EXPOSE,
+    'access-control-allow-credentials': 'true',
+    'access-control-max-age': '86400',
+  };
 }
 
 /** The health document: version, uptime, services and their state, unimplemented operations called. */

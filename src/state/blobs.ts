@@ -1,7 +1,8 @@
 /**
  * Large bodies (objects, code packages) as files named by generated ids, never by a
  * user-supplied key. A write goes to a temporary name, is fsynced and renamed, so a
- * blob either exists whole or not at all.
+ * blob either exists whole or not at all. Streamed writes fsync on libuv's thread
+ * pool (the stream's `flush`), never blocking the event loop for other requests.
  */
 import { createReadStream, createWriteStream, mkdirSync, rmSync, renameSync, unlinkSync, openSync, fsyncSync, closeSync, statSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -41,7 +42,7 @@ export class BlobStore {
     const id = this.newId();
     const tmp = join(this.dir, 'tmp', id);
     let size = 0;
-    const out = createWriteStream(tmp);
+    const out = createWriteStream(tmp, { flush: true });
     try {
       await pipeline(source, async function* (chunks: AsyncIterable<Buffer>) {
         for await (const chunk of chunks) {
@@ -49,7 +50,7 @@ export class BlobStore {
           yield chunk;
         }
       }, out);
-      this.commit(tmp, id);
+      this.rename(tmp, id);
     } catch (e) {
       out.destroy();
       // A source can fail before the file is even open; removing it then would race the open and leave it behind.
@@ -81,6 +82,10 @@ export class BlobStore {
     } finally {
       closeSync(fd);
     }
+    this.rename(tmp, id);
+  }
+
+  private rename(tmp: string, id: string): void {
     const final = this.pathOf(id);
     mkdirSync(join(this.dir, id.slice(0, 2)), { recursive: true });
     renameSync(tmp, final);

@@ -4,7 +4,8 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
-import { Crc32c } from '@aws-crypto/crc32c';
+import { createRequire } from 'node:module';
+import type { Crc32c as Crc32cType } from '@aws-crypto/crc32c';
 import { Crc64Nvme } from '@aws-sdk/crc64-nvme';
 
 /** The checksum algorithms S3 stores. */
@@ -53,8 +54,11 @@ class Crc32Hasher implements Hasher {
   async digest(): Promise<string> { return uint32(this.value).toString('base64'); }
 }
 
+// @aws-crypto/crc32c is CommonJS requiring node builtins, which the ESM bundle cannot inline: required at first use, kept external.
+let Crc32c: typeof Crc32cType | undefined;
+
 class Crc32cHasher implements Hasher {
-  private readonly crc = new Crc32c();
+  private readonly crc = new (Crc32c ??= (createRequire(import.meta.url)('@aws-crypto/crc32c') as { Crc32c: typeof Crc32cType }).Crc32c)();
   update(data: Buffer): void { this.crc.update(data); }
   async digestBytes(): Promise<Buffer> { return uint32(this.crc.digest()); }
   async digest(): Promise<string> { return (await this.digestBytes()).toString('base64'); }

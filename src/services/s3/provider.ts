@@ -4,11 +4,19 @@
  */
 import type { RequestContext, ServiceEnv } from '../../gateway/context.js';
 import type * as m from '../../models/generated/s3.js';
+import type { Readable } from 'node:stream';
 import { S3Store } from './store.js';
+import { requireBucket } from './buckets.js';
+import { postObject, type PostObjectResult } from './post-object.js';
 import { createBucket, deleteBucket, getBucketLocation, headBucket, listBuckets } from './operations/bucket-ops.js';
 import { deleteObject, deleteObjects, getObject, headObject, putObject } from './operations/object-ops.js';
 import { copyObject } from './operations/copy-ops.js';
 import { listObjects, listObjectsV2 } from './operations/list-ops.js';
+import * as config from './operations/config-ops.js';
+import { getBucketVersioning, listObjectVersions, putBucketVersioning } from './operations/version-ops.js';
+import {
+  deleteBucketTagging, deleteObjectTagging, getBucketTagging, getObjectTagging, putBucketTagging, putObjectTagging,
+} from './operations/tagging-ops.js';
 import {
   abortMultipartUpload, completeMultipartUpload, createMultipartUpload, listMultipartUploads, listParts, uploadPart, uploadPartCopy,
 } from './operations/multipart-ops.js';
@@ -35,6 +43,49 @@ export class S3Provider implements m.S3Operations {
   copyObject(ctx: RequestContext, input: m.CopyObjectRequest): Promise<m.CopyObjectOutput> { return copyObject(this.store, ctx, input); }
   listObjects(ctx: RequestContext, input: m.ListObjectsRequest): Promise<m.ListObjectsOutput> { return listObjects(this.store, ctx, input); }
   listObjectsV2(ctx: RequestContext, input: m.ListObjectsV2Request): Promise<m.ListObjectsV2Output> { return listObjectsV2(this.store, ctx, input); }
+
+  async putBucketVersioning(ctx: RequestContext, input: m.PutBucketVersioningRequest): Promise<void> { putBucketVersioning(this.store, ctx, input); }
+  async getBucketVersioning(ctx: RequestContext, input: m.GetBucketVersioningRequest): Promise<m.GetBucketVersioningOutput> { return getBucketVersioning(this.store, ctx, input); }
+  listObjectVersions(ctx: RequestContext, input: m.ListObjectVersionsRequest): Promise<m.ListObjectVersionsOutput> { return listObjectVersions(this.store, ctx, input); }
+
+  putObjectTagging(ctx: RequestContext, input: m.PutObjectTaggingRequest): Promise<m.PutObjectTaggingOutput> { return putObjectTagging(this.store, ctx, input); }
+  getObjectTagging(ctx: RequestContext, input: m.GetObjectTaggingRequest): Promise<m.GetObjectTaggingOutput> { return getObjectTagging(this.store, ctx, input); }
+  deleteObjectTagging(ctx: RequestContext, input: m.DeleteObjectTaggingRequest): Promise<m.DeleteObjectTaggingOutput> { return deleteObjectTagging(this.store, ctx, input); }
+  async putBucketTagging(ctx: RequestContext, input: m.PutBucketTaggingRequest): Promise<void> { putBucketTagging(this.store, ctx, input); }
+  async getBucketTagging(ctx: RequestContext, input: m.GetBucketTaggingRequest): Promise<m.GetBucketTaggingOutput> { return getBucketTagging(this.store, ctx, input); }
+  async deleteBucketTagging(ctx: RequestContext, input: m.DeleteBucketTaggingRequest): Promise<void> { deleteBucketTagging(this.store, ctx, input); }
+
+  async putBucketPolicy(ctx: RequestContext, input: m.PutBucketPolicyRequest): Promise<void> { config.putBucketPolicy(this.store, ctx, input); }
+  async getBucketPolicy(ctx: RequestContext, input: m.GetBucketPolicyRequest): Promise<m.GetBucketPolicyOutput> { return config.getBucketPolicy(this.store, ctx, input); }
+  async deleteBucketPolicy(ctx: RequestContext, input: m.DeleteBucketPolicyRequest): Promise<void> { config.deleteBucketPolicy(this.store, ctx, input); }
+  async putBucketCors(ctx: RequestContext, input: m.PutBucketCorsRequest): Promise<void> { config.putBucketCors(this.store, ctx, input); }
+  async getBucketCors(ctx: RequestContext, input: m.GetBucketCorsRequest): Promise<m.GetBucketCorsOutput> { return config.getBucketCors(this.store, ctx, input); }
+  async deleteBucketCors(ctx: RequestContext, input: m.DeleteBucketCorsRequest): Promise<void> { config.deleteBucketCors(this.store, ctx, input); }
+  async putPublicAccessBlock(ctx: RequestContext, input: m.PutPublicAccessBlockRequest): Promise<void> { config.putPublicAccessBlock(this.store, ctx, input); }
+  async getPublicAccessBlock(ctx: RequestContext, input: m.GetPublicAccessBlockRequest): Promise<m.GetPublicAccessBlockOutput> { return config.getPublicAccessBlock(this.store, ctx, input); }
+  async deletePublicAccessBlock(ctx: RequestContext, input: m.DeletePublicAccessBlockRequest): Promise<void> { config.deletePublicAccessBlock(this.store, ctx, input); }
+  async putBucketOwnershipControls(ctx: RequestContext, input: m.PutBucketOwnershipControlsRequest): Promise<void> { config.putBucketOwnershipControls(this.store, ctx, input); }
+  async getBucketOwnershipControls(ctx: RequestContext, input: m.GetBucketOwnershipControlsRequest): Promise<m.GetBucketOwnershipControlsOutput> { return config.getBucketOwnershipControls(this.store, ctx, input); }
+  async deleteBucketOwnershipControls(ctx: RequestContext, input: m.DeleteBucketOwnershipControlsRequest): Promise<void> { config.deleteBucketOwnershipControls(this.store, ctx, input); }
+  async putBucketEncryption(ctx: RequestContext, input: m.PutBucketEncryptionRequest): Promise<void> { config.putBucketEncryption(this.store, ctx, input); }
+  async getBucketEncryption(ctx: RequestContext, input: m.GetBucketEncryptionRequest): Promise<m.GetBucketEncryptionOutput> { return config.getBucketEncryption(this.store, ctx, input); }
+  async deleteBucketEncryption(ctx: RequestContext, input: m.DeleteBucketEncryptionRequest): Promise<void> { config.deleteBucketEncryption(this.store, ctx, input); }
+
+  /** The answer to a browser preflight for a bucket (headers of a 200), or 403 AccessForbidden; not an S3 operation. */
+  preflight(bucket: string, origin: string, method: string, requestHeaders: string | undefined): Record<string, string> {
+    return config.bucketPreflight(this.store, bucket, origin, method, requestHeaders);
+  }
+
+  /** A browser POST upload (multipart/form-data) to a bucket; not an operation of the model, so the gateway calls it. */
+  postObject(ctx: RequestContext, bucket: string, contentType: string, form: Readable, verifySignature?: (fields: ReadonlyMap<string, string>) => void): Promise<PostObjectResult> {
+    requireBucket(this.store, ctx, bucket);
+    return postObject(this.store, ctx, bucket, contentType, form, verifySignature);
+  }
+
+  /** The CORS headers of an actual request with Origin to a bucket; not an S3 operation. */
+  corsHeaders(bucket: string, origin: string, method: string): Record<string, string> {
+    return config.bucketCorsHeaders(this.store, bucket, origin, method);
+  }
 
   createMultipartUpload(ctx: RequestContext, input: m.CreateMultipartUploadRequest): Promise<m.CreateMultipartUploadOutput> { return createMultipartUpload(this.store, ctx, input); }
   uploadPart(ctx: RequestContext, input: m.UploadPartRequest): Promise<m.UploadPartOutput> { return uploadPart(this.store, ctx, input); }

@@ -12,6 +12,8 @@ export interface BucketRow {
   account: string;
   region: string;
   created: number;
+  /** The versioning status: null until versioning is first configured, then 'Enabled' or 'Suspended'. */
+  versioning: string | null;
 }
 
 /** The stored headers and metadata of an object (also of a multipart upload, to be applied on completion). */
@@ -40,6 +42,14 @@ export interface ObjectRow extends ObjectHeaders {
   checksum_value: string | null;
   checksum_type: string | null;
   parts_count: number | null;
+  /** The version id; 'null' for the null version (unversioned and suspended buckets). */
+  version_id: string;
+  /** 1 for a delete marker (no blob, no body). */
+  delete_marker: number;
+  /** Creation order of versions across the store: newer versions have larger numbers. */
+  seq: number;
+  /** The object's tag set as JSON ([[key, value], ...]), null when none. */
+  tags: string | null;
 }
 
 /** The columns a listing needs. */
@@ -62,6 +72,8 @@ export interface UploadRow extends ObjectHeaders {
   account: string;
   checksum_algorithm: string | null;
   checksum_type: string | null;
+  /** The tags of the object to be (x-amz-tagging), as JSON. */
+  tags: string | null;
 }
 
 /** A part row. */
@@ -115,10 +127,61 @@ const SCHEMA = [
     checksum_value TEXT,
     PRIMARY KEY (upload_id, part_number)
   ) WITHOUT ROWID`,
+  // Versioning: s3_objects holds the current version of each key (a delete marker too);
+  // s3_versions the noncurrent ones, newest first by seq.
+  'ALTER TABLE s3_buckets ADD COLUMN versioning TEXT',
+  "ALTER TABLE s3_objects ADD COLUMN version_id TEXT NOT NULL DEFAULT 'null'",
+  'ALTER TABLE s3_objects ADD COLUMN delete_marker INTEGER NOT NULL DEFAULT 0',
+  'ALTER TABLE s3_objects ADD COLUMN seq INTEGER NOT NULL DEFAULT 0',
+  'ALTER TABLE s3_objects ADD COLUMN tags TEXT',
+  'ALTER TABLE s3_uploads ADD COLUMN tags TEXT',
+  `CREATE TABLE s3_versions (
+    bucket TEXT NOT NULL,
+    key TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    version_id TEXT NOT NULL,
+    delete_marker INTEGER NOT NULL,
+    blob TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    etag TEXT NOT NULL,
+    modified INTEGER NOT NULL,
+    content_type TEXT, cache_control TEXT, content_disposition TEXT, content_encoding TEXT,
+    content_language TEXT, expires TEXT, website_redirect TEXT, storage_class TEXT, metadata TEXT,
+    checksum_algorithm TEXT, checksum_value TEXT, checksum_type TEXT, parts_count INTEGER, tags TEXT,
+    PRIMARY KEY (bucket, key, seq)
+  ) WITHOUT ROWID`,
+  'CREATE INDEX s3_versions_by_id ON s3_versions (bucket, key, version_id)',
+  // Bucket subresources stored as documents (policy, CORS, tagging, encryption, ...), one row per kind.
+  `CREATE TABLE s3_bucket_config (
+    bucket TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (bucket, kind)
+  ) WITHOUT ROWID`,
 ];
 
 const HEADER_COLUMNS = 'content_type, cache_control, content_disposition, content_encoding, content_language, expires, website_redirect, storage_class, metadata';
 const HEADER_PARAMS = '@content_type, @cache_control, @content_disposition, @content_encoding, @content_language, @expires, @website_redirect, @storage_class, @metadata';
+const OBJECT_COLUMNS = `bucket, key, blob, size, etag, modified, ${HEADER_COLUMNS}, checksum_algorithm, checksum_value, checksum_type, parts_count, version_id, delete_marker, seq, tags`;
+const OBJECT_PARAMS = `@bucket, @key, @blob, @size, @etag, @modified, ${HEADER_PARAMS}, @checksum_algorithm, @checksum_value, @checksum_type, @parts_count, @version_id, @delete_marker, @seq, @tags`;
+
+/** The version id of the null version. */
+export const NULL_VERSION = 'null';
+
+/** A row of ListObjectVersions' walk: a version of a key, current (latest = 1) or not. */
+export interface VersionEntry extends ListedObject {
+  version_id: string;
+  delete_marker: number;
+  seq: number;
+  latest: number;
+}
+
+/** Where a versions walk resumes: after (key, latest, seq) in (key asc, latest desc, seq desc) order; latest = 2 starts at the key. */
+export interface VersionCursor {
+  key: string;
+  latest: number;
+  seq: number;
+}
 
 /** Prepared statements over S3's tables. */
 export class S3Store {
@@ -144,7 +207,22 @@ export class S3Store {
     parts: Statement<[string], PartRow>;
     partsAfter: Statement<[string, number, number], PartRow>;
     deleteParts: Statement<[string]>;
+    anyVersion: Statement<[string], { key: string }>;
+    setVersioning: Statement<[string | null, string]>;
+    noncurrent: Statement<[string, string, string], ObjectRow>;
+    newestNoncurrent: Statement<[string, string], ObjectRow>;
+    insertVersion: Statement<ObjectRow>;
+    deleteVersion: Statement<[string, string, number]>;
+    versionsFrom: Statement<[VersionCursor & { bucket: string; limit: number }], VersionEntry>;
+    setTags: Statement<[string | null, string, string, string]>;
+    setVersionTags: Statement<[string | null, string, string, string]>;
+    config: Statement<[string, string], { value: string }>;
+    putConfig: Statement<[string, string, string]>;
+    deleteConfig: Statement<[string, string]>;
+    deleteConfigs: Statement<[string]>;
+    maxSeq: Statement<[], { seq: number | null }>;
   };
+  private nextSeq: number;
 
   constructor(storage: Storage) {
     this.storage = storage;
@@ -157,15 +235,35 @@ export class S3Store {
       deleteBucket: db.prepare('DELETE FROM s3_buckets WHERE name = ?'),
       bucketsOf: db.prepare('SELECT * FROM s3_buckets WHERE account = ? ORDER BY name'),
       anyObject: db.prepare('SELECT key FROM s3_objects WHERE bucket = ? LIMIT 1'),
+      anyVersion: db.prepare('SELECT key FROM s3_versions WHERE bucket = ? LIMIT 1'),
+      setVersioning: db.prepare('UPDATE s3_buckets SET versioning = ? WHERE name = ?'),
+      noncurrent: db.prepare('SELECT * FROM s3_versions WHERE bucket = ? AND key = ? AND version_id = ?'),
+      newestNoncurrent: db.prepare('SELECT * FROM s3_versions WHERE bucket = ? AND key = ? ORDER BY seq DESC LIMIT 1'),
+      insertVersion: db.prepare(`INSERT INTO s3_versions (${OBJECT_COLUMNS}) VALUES (${OBJECT_PARAMS})`),
+      deleteVersion: db.prepare('DELETE FROM s3_versions WHERE bucket = ? AND key = ? AND seq = ?'),
+      versionsFrom: db.prepare(`SELECT * FROM (
+          SELECT ${listColumns}, version_id, delete_marker, seq, 1 AS latest FROM s3_objects
+            WHERE bucket = @bucket AND (key > @key OR (key = @key AND @latest = 2))
+          UNION ALL
+          SELECT ${listColumns}, version_id, delete_marker, seq, 0 AS latest FROM s3_versions
+            WHERE bucket = @bucket AND (key > @key OR (key = @key AND (@latest >= 1 OR seq < @seq))))
+        ORDER BY key, latest DESC, seq DESC LIMIT @limit`),
+      setTags: db.prepare('UPDATE s3_objects SET tags = ? WHERE bucket = ? AND key = ? AND version_id = ?'),
+      setVersionTags: db.prepare('UPDATE s3_versions SET tags = ? WHERE bucket = ? AND key = ? AND version_id = ?'),
+      config: db.prepare('SELECT value FROM s3_bucket_config WHERE bucket = ? AND kind = ?'),
+      putConfig: db.prepare('INSERT OR REPLACE INTO s3_bucket_config (bucket, kind, value) VALUES (?, ?, ?)'),
+      deleteConfig: db.prepare('DELETE FROM s3_bucket_config WHERE bucket = ? AND kind = ?'),
+      deleteConfigs: db.prepare('DELETE FROM s3_bucket_config WHERE bucket = ?'),
+      maxSeq: db.prepare('SELECT max(seq) AS seq FROM (SELECT max(seq) AS seq FROM s3_objects UNION ALL SELECT max(seq) FROM s3_versions)'),
       object: db.prepare('SELECT * FROM s3_objects WHERE bucket = ? AND key = ?'),
-      upsertObject: db.prepare(`INSERT OR REPLACE INTO s3_objects (bucket, key, blob, size, etag, modified, ${HEADER_COLUMNS}, checksum_algorithm, checksum_value, checksum_type, parts_count)
-        VALUES (@bucket, @key, @blob, @size, @etag, @modified, ${HEADER_PARAMS}, @checksum_algorithm, @checksum_value, @checksum_type, @parts_count)`),
+      upsertObject: db.prepare(`INSERT OR REPLACE INTO s3_objects (${OBJECT_COLUMNS}) VALUES (${OBJECT_PARAMS})`),
       deleteObject: db.prepare('DELETE FROM s3_objects WHERE bucket = ? AND key = ?'),
-      listFrom: db.prepare(`SELECT ${listColumns} FROM s3_objects WHERE bucket = ? AND key >= ? ORDER BY key LIMIT ?`),
-      listAfter: db.prepare(`SELECT ${listColumns} FROM s3_objects WHERE bucket = ? AND key > ? ORDER BY key LIMIT ?`),
+      // A current delete marker hides its key from listings.
+      listFrom: db.prepare(`SELECT ${listColumns} FROM s3_objects WHERE bucket = ? AND key >= ? AND delete_marker = 0 ORDER BY key LIMIT ?`),
+      listAfter: db.prepare(`SELECT ${listColumns} FROM s3_objects WHERE bucket = ? AND key > ? AND delete_marker = 0 ORDER BY key LIMIT ?`),
       upload: db.prepare('SELECT * FROM s3_uploads WHERE upload_id = ?'),
-      insertUpload: db.prepare(`INSERT INTO s3_uploads (upload_id, bucket, key, initiated, account, ${HEADER_COLUMNS}, checksum_algorithm, checksum_type)
-        VALUES (@upload_id, @bucket, @key, @initiated, @account, ${HEADER_PARAMS}, @checksum_algorithm, @checksum_type)`),
+      insertUpload: db.prepare(`INSERT INTO s3_uploads (upload_id, bucket, key, initiated, account, ${HEADER_COLUMNS}, checksum_algorithm, checksum_type, tags)
+        VALUES (@upload_id, @bucket, @key, @initiated, @account, ${HEADER_PARAMS}, @checksum_algorithm, @checksum_type, @tags)`),
       deleteUpload: db.prepare('DELETE FROM s3_uploads WHERE upload_id = ?'),
       uploadsOfBucket: db.prepare('SELECT upload_id FROM s3_uploads WHERE bucket = ?'),
       // Uploads after (key, upload id marker), in key then initiation order.
@@ -177,18 +275,32 @@ export class S3Store {
       partsAfter: db.prepare('SELECT * FROM s3_parts WHERE upload_id = ? AND part_number > ? ORDER BY part_number LIMIT ?'),
       deleteParts: db.prepare('DELETE FROM s3_parts WHERE upload_id = ?'),
     };
+    this.nextSeq = (this.s.maxSeq.get()?.seq ?? 0) + 1;
+  }
+
+  /** A new version's place in creation order. */
+  newSeq(): number {
+    return this.nextSeq++;
   }
 
   bucket(name: string): BucketRow | undefined { return this.s.bucket.get(name); }
-  insertBucket(row: BucketRow): void { this.s.insertBucket.run(row.name, row.account, row.region, row.created); }
+  insertBucket(row: Omit<BucketRow, 'versioning'>): void { this.s.insertBucket.run(row.name, row.account, row.region, row.created); }
   bucketsOf(account: string): BucketRow[] { return this.s.bucketsOf.all(account); }
-  hasObjects(bucket: string): boolean { return this.s.anyObject.get(bucket) !== undefined; }
+  /** Whether a bucket holds any version of any object (delete markers included). */
+  hasObjects(bucket: string): boolean { return this.s.anyObject.get(bucket) !== undefined || this.s.anyVersion.get(bucket) !== undefined; }
+  setVersioning(bucket: string, status: string): void { this.s.setVersioning.run(status, bucket); }
+
+  /** A bucket subresource document (policy, cors, tagging, ...). */
+  config(bucket: string, kind: string): string | undefined { return this.s.config.get(bucket, kind)?.value; }
+  putConfig(bucket: string, kind: string, value: string): void { this.s.putConfig.run(bucket, kind, value); }
+  deleteConfig(bucket: string, kind: string): void { this.s.deleteConfig.run(bucket, kind); }
 
   /** Deletes an empty bucket and its multipart uploads; returns the blobs of their parts to remove. */
   deleteBucket(name: string): string[] {
     const blobs: string[] = [];
     this.storage.db.transaction(() => {
       for (const { upload_id } of this.s.uploadsOfBucket.all(name)) blobs.push(...this.deleteUploadRows(upload_id));
+      this.s.deleteConfigs.run(name);
       this.s.deleteBucket.run(name);
     })();
     return blobs;
@@ -196,22 +308,79 @@ export class S3Store {
 
   object(bucket: string, key: string): ObjectRow | undefined { return this.s.object.get(bucket, key); }
 
-  /** Stores an object; returns the blob of the object it replaced, to remove. */
-  putObject(row: ObjectRow): string | undefined {
-    return this.storage.db.transaction(() => {
-      const old = this.s.object.get(row.bucket, row.key);
-      this.s.upsertObject.run(row);
-      return old && old.blob !== row.blob ? old.blob : undefined;
-    })();
+  /**
+   * Makes `row` (an object or a delete marker) the current version of its key. The version
+   * it supersedes becomes noncurrent, unless both are the null version; a new null version
+   * replaces the noncurrent null version too. Returns the blobs no longer referenced.
+   */
+  putObject(row: ObjectRow): string[] {
+    return this.storage.db.transaction(() => this.putObjectRows(row))();
   }
 
-  /** Deletes an object; returns its blob, to remove. */
+  private putObjectRows(row: ObjectRow): string[] {
+    const released: string[] = [];
+    const old = this.s.object.get(row.bucket, row.key);
+    if (old) {
+      if (old.version_id === NULL_VERSION && row.version_id === NULL_VERSION) released.push(old.blob);
+      else this.s.insertVersion.run(old);
+    }
+    if (row.version_id === NULL_VERSION) {
+      const nullVersion = this.s.noncurrent.get(row.bucket, row.key, NULL_VERSION);
+      if (nullVersion) {
+        this.s.deleteVersion.run(row.bucket, row.key, nullVersion.seq);
+        released.push(nullVersion.blob);
+      }
+    }
+    this.s.upsertObject.run(row);
+    return released.filter((b) => b !== '' && b !== row.blob);
+  }
+
+  /** Deletes the current version of a key (an unversioned bucket's delete); returns its blob, to remove. */
   deleteObject(bucket: string, key: string): string | undefined {
     return this.storage.db.transaction(() => {
       const old = this.s.object.get(bucket, key);
       if (old) this.s.deleteObject.run(bucket, key);
       return old?.blob;
     })();
+  }
+
+  /** One version of a key, current or noncurrent. */
+  version(bucket: string, key: string, versionId: string): ObjectRow | undefined {
+    const current = this.s.object.get(bucket, key);
+    if (current && current.version_id === versionId) return current;
+    return this.s.noncurrent.get(bucket, key, versionId);
+  }
+
+  /**
+   * Deletes one version of a key for good; when it was the current one, the newest
+   * noncurrent version becomes current. Returns the row deleted, if any.
+   */
+  deleteVersion(bucket: string, key: string, versionId: string): ObjectRow | undefined {
+    return this.storage.db.transaction(() => {
+      const current = this.s.object.get(bucket, key);
+      if (current && current.version_id === versionId) {
+        this.s.deleteObject.run(bucket, key);
+        const next = this.s.newestNoncurrent.get(bucket, key);
+        if (next) {
+          this.s.deleteVersion.run(bucket, key, next.seq);
+          this.s.upsertObject.run(next);
+        }
+        return current;
+      }
+      const row = this.s.noncurrent.get(bucket, key, versionId);
+      if (row) this.s.deleteVersion.run(bucket, key, row.seq);
+      return row;
+    })();
+  }
+
+  /** Versions of a bucket after a cursor, in ListObjectVersions order. */
+  versionsAfter(bucket: string, cursor: VersionCursor, limit: number): VersionEntry[] {
+    return this.s.versionsFrom.all({ bucket, key: cursor.key, latest: cursor.latest, seq: cursor.seq, limit });
+  }
+
+  /** Replaces the tags of one version; returns whether it exists. */
+  setTags(bucket: string, key: string, versionId: string, tags: string | null): boolean {
+    return this.s.setTags.run(tags, bucket, key, versionId).changes > 0 || this.s.setVersionTags.run(tags, bucket, key, versionId).changes > 0;
   }
 
   /** Up to `limit` objects from `key` (inclusive) or after it. */
@@ -258,17 +427,12 @@ export class S3Store {
    * returns the blobs no longer referenced (the parts and a replaced object).
    */
   completeUpload(uploadId: string, row: ObjectRow): string[] {
-    return this.storage.db.transaction(() => {
-      const blobs = this.deleteUploadRows(uploadId);
-      const old = this.s.object.get(row.bucket, row.key);
-      this.s.upsertObject.run(row);
-      if (old && old.blob !== row.blob) blobs.push(old.blob);
-      return blobs;
-    })();
+    return this.storage.db.transaction(() => [...this.deleteUploadRows(uploadId), ...this.putObjectRows(row)])();
   }
 
   /** Removes blobs no row references any more (after the transaction that released them). */
   dropBlobs(ids: readonly (string | undefined)[]): void {
+    // Delete markers have no blob ('').
     for (const id of ids) if (id) this.storage.blobs.delete(id);
   }
 }

@@ -8,6 +8,7 @@ import type {
 import type { S3Store } from '../store.js';
 import { invalidBucketName, isValidBucketName, ownerOf, requireBucket } from '../buckets.js';
 import { invalidArgument } from '../errors.js';
+import { initialBucketConfig } from './config-ops.js';
 
 const US_EAST_1 = 'us-east-1';
 const MAX_BUCKETS_PAGE = 10000;
@@ -34,7 +35,10 @@ export function createBucket(store: S3Store, ctx: RequestContext, input: CreateB
     if (existing.region === US_EAST_1 && region === US_EAST_1) return { Location: `/${name}` };
     throw new ServiceError('BucketAlreadyOwnedByYou', 'Your previous request to create the named bucket succeeded and you already own it.', { status: 409, fields: { BucketName: name } });
   }
-  store.insertBucket({ name, account: ctx.account, region, created: ctx.clock.now() });
+  store.storage.db.transaction(() => {
+    store.insertBucket({ name, account: ctx.account, region, created: ctx.clock.now() });
+    initialBucketConfig(store, name, input.ObjectOwnership);
+  })();
   return { Location: region === US_EAST_1 ? `/${name}` : `http://${name}.s3.amazonaws.com/` };
 }
 

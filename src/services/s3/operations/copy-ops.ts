@@ -3,20 +3,32 @@ import { createHash } from 'node:crypto';
 import { ServiceError } from '../../../shared/errors.js';
 import type { RequestContext } from '../../../gateway/context.js';
 import type { CopyObjectRequest, CopyObjectOutput, CopyObjectResult } from '../../../models/generated/s3.js';
-import type { ObjectRow, S3Store } from '../store.js';
+import type { BucketRow, ObjectRow, S3Store } from '../store.js';
+import { NULL_VERSION } from '../store.js';
 import { requireBucket } from '../buckets.js';
 import { noSuchKey } from '../errors.js';
+import { checkVersionId, noSuchVersion, reportsVersion, versionIdFor } from '../versions.js';
+import { encodeTags, parseTaggingHeader } from '../tagging.js';
+import { currentEtag } from './object-ops.js';
 import { parseCopySource } from '../copy-source.js';
 import { COPY_SOURCE_NAMES, checkReadConditions, checkWriteConditions } from '../conditions.js';
 import { headersFrom, headersOf } from '../objects.js';
 import { CHECKSUM_MEMBER, createHasher, isAlgorithm, type ChecksumAlgorithmName } from '../checksums.js';
 
-/** The source object of a copy, after its CopySource* conditions (412 when one fails). */
+/** The source object of a copy (the version named, else the current one), after its CopySource* conditions (412 when one fails). */
 export function copySourceObject(store: S3Store, ctx: RequestContext, copySource: string, c: { CopySourceIfMatch?: string; CopySourceIfNoneMatch?: string; CopySourceIfModifiedSince?: Date; CopySourceIfUnmodifiedSince?: Date }): ObjectRow {
   const src = parseCopySource(copySource);
   requireBucket(store, ctx, src.bucket);
-  const row = store.object(src.bucket, src.key);
-  if (!row) throw noSuchKey(src.key);
+  let row: ObjectRow | undefined;
+  if (src.versionId !== undefined) {
+    checkVersionId(src.versionId);
+    row = store.version(src.bucket, src.key, src.versionId);
+    if (!row) throw noSuchVersion(src.key, src.versionId);
+    if (row.delete_marker) throw new ServiceError('InvalidRequest', 'The source of a copy request may not specifically refer to a delete marker by version id.', { status: 400 });
+  } else {
+    row = store.object(src.bucket, src.key);
+    if (!row || row.delete_marker) throw noSuchKey(src.key);
+  }
   checkReadConditions(
     { IfMatch: c.CopySourceIfMatch, IfNoneMatch: c.CopySourceIfNoneMatch, IfModifiedSince: c.CopySourceIfModifiedSince, IfUnmodifiedSince: c.CopySourceIfUnmodifiedSince },
     row.etag, row.modified, new Date(row.modified).toUTCString(), COPY_SOURCE_NAMES, false,
@@ -45,13 +57,15 @@ export async function copyBlob(store: S3Store, blob: string, range: { start: num
 export async function copyObject(store: S3Store, ctx: RequestContext, input: CopyObjectRequest): Promise<CopyObjectOutput> {
   requireBucket(store, ctx, input.Bucket);
   const source = copySourceObject(store, ctx, input.CopySource, input);
+  const sourceBucket = store.bucket(source.bucket)!;
   const replace = input.MetadataDirective === 'REPLACE';
   const src = parseCopySource(input.CopySource);
   const sameKey = src.bucket === input.Bucket && src.key === input.Key;
-  if (sameKey && !replace && input.StorageClass === undefined && input.WebsiteRedirectLocation === undefined && input.ChecksumAlgorithm === undefined) {
+  if (sameKey && !replace && src.versionId === undefined && input.StorageClass === undefined && input.WebsiteRedirectLocation === undefined && input.ChecksumAlgorithm === undefined) {
     throw new ServiceError('InvalidRequest', "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.", { status: 400 });
   }
-  checkWriteConditions(input, store.object(input.Bucket, input.Key)?.etag, input.Key, noSuchKey);
+  checkWriteConditions(input, currentEtag(store, input.Bucket, input.Key), input.Key, noSuchKey);
+  const tags = input.TaggingDirective === 'REPLACE' ? encodeTags(parseTaggingHeader(input.Tagging ?? '')) : source.tags;
   const named = input.ChecksumAlgorithm?.toUpperCase();
   const algorithm: ChecksumAlgorithmName = isAlgorithm(named) ? named : isAlgorithm(source.checksum_algorithm ?? undefined) && source.checksum_type !== 'COMPOSITE' ? source.checksum_algorithm as ChecksumAlgorithmName : 'CRC64NVME';
   const copied = await copyBlob(store, source.blob, undefined, algorithm);
@@ -61,19 +75,26 @@ export async function copyObject(store: S3Store, ctx: RequestContext, input: Cop
   const row: ObjectRow = {
     bucket: input.Bucket, key: input.Key, blob: copied.blob, size: copied.size, etag: copied.md5, modified: ctx.clock.now(),
     ...headers, checksum_algorithm: algorithm, checksum_value: copied.checksum ?? null, checksum_type: 'FULL_OBJECT', parts_count: null,
+    version_id: NULL_VERSION, delete_marker: 0, seq: 0, tags,
   };
-  let replaced: string | undefined;
+  let released: string[] = [];
+  let bucket: BucketRow | undefined;
   try {
     store.storage.db.transaction(() => {
-      requireBucket(store, ctx, input.Bucket);
-      replaced = store.putObject(row);
+      bucket = requireBucket(store, ctx, input.Bucket);
+      row.version_id = versionIdFor(bucket);
+      row.seq = store.newSeq();
+      released = store.putObject(row);
     })();
   } catch (e) {
     store.dropBlobs([copied.blob]);
     throw e;
   }
-  store.dropBlobs([replaced]);
+  store.dropBlobs(released);
   const result: CopyObjectResult = { ETag: `"${row.etag}"`, LastModified: new Date(row.modified), ChecksumType: 'FULL_OBJECT' };
   (result as Record<string, unknown>)[CHECKSUM_MEMBER[algorithm]] = copied.checksum;
-  return { CopyObjectResult: result, ServerSideEncryption: 'AES256' };
+  const out: CopyObjectOutput = { CopyObjectResult: result, ServerSideEncryption: 'AES256' };
+  if (bucket!.versioning !== null) out.VersionId = row.version_id;
+  if (reportsVersion(sourceBucket, source)) out.CopySourceVersionId = source.version_id;
+  return out;
 }

@@ -12,7 +12,11 @@ import type {
   AbortMultipartUploadRequest, AbortMultipartUploadOutput, ListPartsRequest, ListPartsOutput, Part,
   ListMultipartUploadsRequest, ListMultipartUploadsOutput, MultipartUpload, ChecksumAlgorithm, ChecksumType,
 } from '../../../models/generated/s3.js';
-import type { ObjectRow, S3Store, UploadRow } from '../store.js';
+import type { BucketRow, ObjectRow, S3Store, UploadRow } from '../store.js';
+import { NULL_VERSION } from '../store.js';
+import { reportsVersion, versionIdFor } from '../versions.js';
+import { encodeTags, parseTaggingHeader } from '../tagging.js';
+import { currentEtag } from './object-ops.js';
 import { ownerOf, requireBucket } from '../buckets.js';
 import { invalidArgument, malformedXml, noSuchKey, noSuchUpload } from '../errors.js';
 import { receiveBody } from '../receive.js';
@@ -64,6 +68,7 @@ export async function createMultipartUpload(store: S3Store, ctx: RequestContext,
   const row: UploadRow = {
     upload_id: newUploadId(now), bucket: input.Bucket, key: input.Key, initiated: now, account: ctx.account,
     ...headersFrom(input), checksum_algorithm: algorithm ?? null, checksum_type: type ?? null,
+    tags: input.Tagging !== undefined ? encodeTags(parseTaggingHeader(input.Tagging)) : null,
   };
   store.insertUpload(row);
   const out: CreateMultipartUploadOutput = { Bucket: input.Bucket, Key: input.Key, UploadId: row.upload_id, ServerSideEncryption: 'AES256' };
@@ -130,7 +135,9 @@ export async function uploadPartCopy(store: S3Store, ctx: RequestContext, input:
   store.dropBlobs([replaced]);
   const result: UploadPartCopyOutput['CopyPartResult'] = { ETag: `"${copied.md5}"`, LastModified: new Date(now) };
   if (algorithm && copied.checksum) (result as Record<string, unknown>)[CHECKSUM_MEMBER[algorithm]] = copied.checksum;
-  return { CopyPartResult: result, ServerSideEncryption: 'AES256' };
+  const out: UploadPartCopyOutput = { CopyPartResult: result, ServerSideEncryption: 'AES256' };
+  if (reportsVersion(store.bucket(source.bucket)!, source)) out.CopySourceVersionId = source.version_id;
+  return out;
 }
 
 function invalidPart(uploadId: string, partNumber: number, etag: string | undefined): ServiceError {
@@ -159,7 +166,7 @@ export async function completeMultipartUpload(store: S3Store, ctx: RequestContex
       throw new ServiceError('EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed size', { status: 400, fields: { ProposedSize: part.size, MinSizeAllowed: MIN_PART_SIZE, PartNumber: part.part_number, ETag: `"${part.etag}"` } });
     }
   }
-  checkWriteConditions(input, store.object(input.Bucket, input.Key)?.etag, input.Key, noSuchKey);
+  checkWriteConditions(input, currentEtag(store, input.Bucket, input.Key), input.Key, noSuchKey);
   const named = upload.checksum_algorithm ?? undefined;
   const algorithm: ChecksumAlgorithmName = isAlgorithm(named) ? named : 'CRC64NVME';
   const type = upload.checksum_type ?? 'FULL_OBJECT';
@@ -189,12 +196,17 @@ export async function completeMultipartUpload(store: S3Store, ctx: RequestContex
     content_encoding: upload.content_encoding, content_language: upload.content_language, expires: upload.expires,
     website_redirect: upload.website_redirect, storage_class: upload.storage_class, metadata: upload.metadata,
     checksum_algorithm: algorithm, checksum_value: checksum, checksum_type: type, parts_count: parts.length,
+    version_id: NULL_VERSION, delete_marker: 0, seq: 0, tags: upload.tags,
   };
   let released: string[] = [];
+  let bucket: BucketRow | undefined;
   try {
     store.storage.db.transaction(() => {
       if (!store.upload(input.UploadId)) throw noSuchUpload(input.UploadId);
-      checkWriteConditions(input, store.object(input.Bucket, input.Key)?.etag, input.Key, noSuchKey);
+      bucket = requireBucket(store, ctx, input.Bucket);
+      checkWriteConditions(input, currentEtag(store, input.Bucket, input.Key), input.Key, noSuchKey);
+      row.version_id = versionIdFor(bucket);
+      row.seq = store.newSeq();
       released = store.completeUpload(input.UploadId, row);
     })();
   } catch (e) {
@@ -207,6 +219,7 @@ export async function completeMultipartUpload(store: S3Store, ctx: RequestContex
     Bucket: input.Bucket, Key: input.Key, ETag: `"${row.etag}"`, ServerSideEncryption: 'AES256', ChecksumType: type as ChecksumType,
   };
   (out as Record<string, unknown>)[CHECKSUM_MEMBER[algorithm]] = checksum;
+  if (bucket!.versioning !== null) out.VersionId = row.version_id;
   return out;
 }
 

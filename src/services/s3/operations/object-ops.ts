@@ -5,42 +5,60 @@ import type {
   PutObjectRequest, PutObjectOutput, GetObjectRequest, GetObjectOutput, HeadObjectRequest, HeadObjectOutput,
   DeleteObjectRequest, DeleteObjectOutput, DeleteObjectsRequest, DeleteObjectsOutput, DeletedObject,
 } from '../../../models/generated/s3.js';
-import type { ObjectRow, S3Store } from '../store.js';
+import type { BucketRow, ObjectRow, S3Store } from '../store.js';
+import { NULL_VERSION } from '../store.js';
 import { requireBucket } from '../buckets.js';
 import { malformedXml, noSuchKey } from '../errors.js';
+import { checkVersionId, isValidVersionId, readVersion, reportsVersion, versionIdFor } from '../versions.js';
+import { encodeTags, parseTaggingHeader, tagCount } from '../tagging.js';
 import { receiveBody } from '../receive.js';
 import { checkReadConditions, checkWriteConditions } from '../conditions.js';
 import { headersFrom, readOutput } from '../objects.js';
 import { CHECKSUM_MEMBER } from '../checksums.js';
 
 const MAX_DELETE_KEYS = 1000;
+/** Objects up to this size are read into memory for GetObject rather than streamed. */
+const SMALL_OBJECT = 64 * 1024;
 const RANGE = /^bytes=(\d*)-(\d*)$/;
 
 /** PutObject: the body streams to a blob; the object row is committed only once the blob is whole and verified. */
 export async function putObject(store: S3Store, ctx: RequestContext, input: PutObjectRequest): Promise<PutObjectOutput> {
   requireBucket(store, ctx, input.Bucket);
   const conditional = input.IfMatch !== undefined || input.IfNoneMatch !== undefined;
-  if (conditional) checkWriteConditions(input, store.object(input.Bucket, input.Key)?.etag, input.Key, noSuchKey);
+  if (conditional) checkWriteConditions(input, currentEtag(store, input.Bucket, input.Key), input.Key, noSuchKey);
+  const tags = input.Tagging !== undefined ? encodeTags(parseTaggingHeader(input.Tagging)) : null;
   const body = await receiveBody(store.storage.blobs, input.Body!, input);
   const row: ObjectRow = {
     bucket: input.Bucket, key: input.Key, blob: body.blob, size: body.size, etag: body.md5.toString('hex'), modified: ctx.clock.now(),
     ...headersFrom(input),
     checksum_algorithm: body.algorithm, checksum_value: body.checksum, checksum_type: 'FULL_OBJECT', parts_count: null,
+    version_id: NULL_VERSION, delete_marker: 0, seq: 0, tags,
   };
-  let replaced: string | undefined;
+  let released: string[] = [];
+  let bucket: BucketRow | undefined;
   try {
     // The bucket may have gone, or the key changed, while the body streamed.
     store.storage.db.transaction(() => {
-      requireBucket(store, ctx, input.Bucket);
-      if (conditional) checkWriteConditions(input, store.object(input.Bucket, input.Key)?.etag, input.Key, noSuchKey);
-      replaced = store.putObject(row);
+      bucket = requireBucket(store, ctx, input.Bucket);
+      if (conditional) checkWriteConditions(input, currentEtag(store, input.Bucket, input.Key), input.Key, noSuchKey);
+      row.version_id = versionIdFor(bucket);
+      row.seq = store.newSeq();
+      released = store.putObject(row);
     })();
   } catch (e) {
     store.dropBlobs([body.blob]);
     throw e;
   }
-  store.dropBlobs([replaced]);
-  return { ETag: `"${row.etag}"`, [CHECKSUM_MEMBER[body.algorithm]]: body.checksum, ChecksumType: 'FULL_OBJECT', ServerSideEncryption: 'AES256' };
+  store.dropBlobs(released);
+  const out: PutObjectOutput = { ETag: `"${row.etag}"`, [CHECKSUM_MEMBER[body.algorithm]]: body.checksum, ChecksumType: 'FULL_OBJECT', ServerSideEncryption: 'AES256' };
+  if (bucket!.versioning !== null) out.VersionId = row.version_id;
+  return out;
+}
+
+/** The ETag of a key's current version, undefined when there is none (or it is a delete marker). */
+export function currentEtag(store: S3Store, bucket: string, key: string): string | undefined {
+  const row = store.object(bucket, key);
+  return row && !row.delete_marker ? row.etag : undefined;
 }
 
 /** A byte range of an object, `unsatisfiable`, or undefined when the header is to be ignored (S3 ignores ranges it cannot parse). */
@@ -58,11 +76,15 @@ export function parseRange(header: string, size: number): { start: number; end: 
   return { start, end: m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1) };
 }
 
-function findObject(store: S3Store, ctx: RequestContext, bucket: string, key: string): ObjectRow {
-  requireBucket(store, ctx, bucket);
-  const row = store.object(bucket, key);
-  if (!row) throw noSuchKey(key);
-  return row;
+function findObject(store: S3Store, ctx: RequestContext, bucket: string, key: string, versionId: string | undefined, method: string): { row: ObjectRow; bucket: BucketRow } {
+  const b = requireBucket(store, ctx, bucket);
+  return { row: readVersion(store, bucket, key, versionId, method), bucket: b };
+}
+
+/** Version id and tag count, as GetObject and HeadObject report them. */
+function versionMembers(out: { VersionId?: string; TagCount?: number }, bucket: BucketRow, row: ObjectRow): void {
+  if (reportsVersion(bucket, row)) out.VersionId = row.version_id;
+  if (row.tags !== null) out.TagCount = tagCount(row.tags);
 }
 
 function rangeOf(input: { Range?: string }, row: ObjectRow): { start: number; end: number } | undefined {
@@ -76,10 +98,11 @@ function rangeOf(input: { Range?: string }, row: ObjectRow): { start: number; en
 
 /** GetObject: the blob streamed, whole or a range (206), after the conditional headers. */
 export async function getObject(store: S3Store, ctx: RequestContext, input: GetObjectRequest): Promise<GetObjectOutput> {
-  const row = findObject(store, ctx, input.Bucket, input.Key);
+  const { row, bucket } = findObject(store, ctx, input.Bucket, input.Key, input.VersionId, 'GET');
   checkReadConditions(input, row.etag, row.modified, new Date(row.modified).toUTCString());
   const range = rangeOf(input, row);
   const out = readOutput(row, input.ChecksumMode, range === undefined) as GetObjectOutput;
+  versionMembers(out, bucket, row);
   if (range) {
     out.ContentRange = `bytes ${range.start}-${range.end}/${row.size}`;
     out.ContentLength = range.end - range.start + 1;
@@ -93,57 +116,105 @@ export async function getObject(store: S3Store, ctx: RequestContext, input: GetO
   if (input.ResponseContentEncoding !== undefined) out.ContentEncoding = input.ResponseContentEncoding;
   if (input.ResponseCacheControl !== undefined) out.CacheControl = input.ResponseCacheControl;
   if (input.ResponseExpires !== undefined) out.Expires = input.ResponseExpires.toUTCString();
-  out.Body = row.size === 0 ? Buffer.alloc(0) : store.storage.blobs.read(row.blob, range);
+  // A small whole object is one synchronous read: cheaper than opening a stream for it.
+  out.Body = row.size === 0 ? Buffer.alloc(0) : !range && row.size <= SMALL_OBJECT ? store.storage.blobs.readBuffer(row.blob) : store.storage.blobs.read(row.blob, range);
   return out;
 }
 
 /** HeadObject: GetObject's headers without the body. */
 export async function headObject(store: S3Store, ctx: RequestContext, input: HeadObjectRequest): Promise<HeadObjectOutput> {
-  const row = findObject(store, ctx, input.Bucket, input.Key);
+  const { row, bucket } = findObject(store, ctx, input.Bucket, input.Key, input.VersionId, 'HEAD');
   checkReadConditions(input, row.etag, row.modified, new Date(row.modified).toUTCString());
   const range = rangeOf(input, row);
   const out = readOutput(row, input.ChecksumMode, range === undefined) as HeadObjectOutput;
+  versionMembers(out, bucket, row);
   out.ContentLength = range ? range.end - range.start + 1 : row.size;
   if (range) out.ContentRange = `bytes ${range.start}-${range.end}/${row.size}`;
   return out;
 }
 
+/** The outcome of deleting one key or version. */
+interface DeleteOutcome {
+  deleteMarker: boolean;
+  versionId?: string;
+}
+
+/**
+ * Deletes a key as S3 does: a named version goes for good (204 even when it does not exist);
+ * otherwise an unversioned bucket drops the object and a versioned one gets a delete marker
+ * (the null version in a suspended bucket). Runs inside the caller's transaction; pushes released blobs.
+ */
+function deleteOne(store: S3Store, ctx: RequestContext, bucket: BucketRow, key: string, versionId: string | undefined, released: (string | undefined)[]): DeleteOutcome {
+  if (versionId !== undefined) {
+    const row = store.deleteVersion(bucket.name, key, versionId);
+    if (row) released.push(row.blob);
+    return { deleteMarker: row?.delete_marker === 1, versionId };
+  }
+  if (bucket.versioning === null) {
+    released.push(store.deleteObject(bucket.name, key));
+    return { deleteMarker: false };
+  }
+  const marker: ObjectRow = {
+    bucket: bucket.name, key, blob: '', size: 0, etag: '', modified: ctx.clock.now(),
+    content_type: null, cache_control: null, content_disposition: null, content_encoding: null, content_language: null,
+    expires: null, website_redirect: null, storage_class: null, metadata: null,
+    checksum_algorithm: null, checksum_value: null, checksum_type: null, parts_count: null,
+    version_id: versionIdFor(bucket), delete_marker: 1, seq: store.newSeq(), tags: null,
+  };
+  released.push(...store.putObject(marker));
+  return { deleteMarker: true, versionId: marker.version_id };
+}
+
 /** DeleteObject: 204 whether or not the key existed. */
 export async function deleteObject(store: S3Store, ctx: RequestContext, input: DeleteObjectRequest): Promise<DeleteObjectOutput> {
-  requireBucket(store, ctx, input.Bucket);
+  const bucket = requireBucket(store, ctx, input.Bucket);
+  if (input.VersionId !== undefined) checkVersionId(input.VersionId);
   if (input.IfMatch !== undefined) {
-    const row = store.object(input.Bucket, input.Key);
-    if (row) checkWriteConditions({ IfMatch: input.IfMatch }, row.etag, input.Key, noSuchKey);
+    const etag = currentEtag(store, input.Bucket, input.Key);
+    if (etag !== undefined) checkWriteConditions({ IfMatch: input.IfMatch }, etag, input.Key, noSuchKey);
   }
-  store.dropBlobs([store.deleteObject(input.Bucket, input.Key)]);
-  return {};
+  const released: (string | undefined)[] = [];
+  const done = store.storage.db.transaction(() => deleteOne(store, ctx, bucket, input.Key, input.VersionId, released))();
+  store.dropBlobs(released);
+  const out: DeleteObjectOutput = {};
+  if (done.deleteMarker) out.DeleteMarker = true;
+  if (done.versionId !== undefined) out.VersionId = done.versionId;
+  return out;
 }
 
 /** DeleteObjects: up to 1,000 keys; each reported deleted (unless Quiet) or with its own error. */
 export async function deleteObjects(store: S3Store, ctx: RequestContext, input: DeleteObjectsRequest): Promise<DeleteObjectsOutput> {
-  requireBucket(store, ctx, input.Bucket);
+  const bucket = requireBucket(store, ctx, input.Bucket);
   const objects = input.Delete?.Objects ?? [];
   if (objects.length === 0 || objects.length > MAX_DELETE_KEYS) throw malformedXml();
   const deleted: DeletedObject[] = [];
   const errors: DeleteObjectsOutput['Errors'] = [];
-  const blobs: (string | undefined)[] = [];
+  const released: (string | undefined)[] = [];
   store.storage.db.transaction(() => {
     for (const o of objects) {
       if (o.Key === undefined) throw malformedXml();
+      if (o.VersionId !== undefined && !isValidVersionId(o.VersionId)) {
+        errors.push({ Key: o.Key, VersionId: o.VersionId, Code: 'NoSuchVersion', Message: 'The specified version does not exist.' });
+        continue;
+      }
       if (o.ETag !== undefined) {
-        const row = store.object(input.Bucket, o.Key);
-        if (row && o.ETag.replace(/"/g, '') !== row.etag) {
+        const etag = currentEtag(store, input.Bucket, o.Key);
+        if (etag !== undefined && o.ETag.replace(/"/g, '') !== etag) {
           errors.push({ Key: o.Key, Code: 'PreconditionFailed', Message: 'At least one of the pre-conditions you specified did not hold' });
           continue;
         }
       }
-      blobs.push(store.deleteObject(input.Bucket, o.Key));
+      const done = deleteOne(store, ctx, bucket, o.Key, o.VersionId, released);
       const d: DeletedObject = { Key: o.Key };
       if (o.VersionId !== undefined) d.VersionId = o.VersionId;
+      if (done.deleteMarker) {
+        d.DeleteMarker = true;
+        d.DeleteMarkerVersionId = done.versionId;
+      }
       deleted.push(d);
     }
   })();
-  store.dropBlobs(blobs);
+  store.dropBlobs(released);
   const out: DeleteObjectsOutput = {};
   if (!input.Delete?.Quiet && deleted.length > 0) out.Deleted = deleted;
   if (errors.length > 0) out.Errors = errors;
