@@ -61,6 +61,7 @@ const dataDir = join(dir, 'data');
 mkdirSync(outDir, { recursive: true });
 
 const services: Record<string, unknown> = {};
+const metadata: Record<string, unknown> = {};
 for (const name of readdirSync(dataDir).sort()) {
   if (!existsSync(join(dataDir, name)) || name.endsWith('.json')) continue;
   const file = latestModel(dataDir, name);
@@ -92,7 +93,10 @@ for (const name of readdirSync(dataDir).sort()) {
     const stripped = strip(model);
     stripped.metadata.botocoreName = name;
     writeFileSync(join(outDir, `${md.endpointPrefix}.model.json`), JSON.stringify(stripped));
+    metadata[md.endpointPrefix] = stripped.metadata;
   }
 }
+// The metadata alone, so the gateway can index served services without loading their models at startup.
+writeFileSync(join(outDir, 'metadata.json'), JSON.stringify(metadata));
 writeFileSync(join(outDir, 'index.json'), JSON.stringify({ botocoreVersion: version, services }));
 console.log(`botocore ${version}: ${Object.keys(services).length} services indexed, ${MODEL_SERVICES.length} models written`);

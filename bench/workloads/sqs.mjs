@@ -1,38 +1,17 @@
 // SQS SendMessage over JSON 1.0 (what SDK v3 and boto3 send today): the message data
-// path, a durable insert per request, against fauxqs (in memory). Nimbus runs
-// --ephemeral here like the peer; the SDK phase runs whole send -> receive -> delete
-// cycles. The harness has no setup hook: each target's readiness request is the
-// CreateQueue of the bench queue (idempotent), so the queue exists once a target is
-// ready; this moves the first CreateQueue into the startup figure for both targets.
+// path, a durable insert per request, against fauxqs (in memory). Nimbus persists to a
+// fresh temporary data directory (the default mode: every send committed to SQLite
+// before the answer), not --ephemeral. The SDK phase runs whole send -> receive ->
+// delete cycles. Each target's readiness request is the CreateQueue of the bench queue
+// (idempotent), so the queue exists once a target is ready; this moves the first
+// CreateQueue into the startup figure for both targets.
 import { SQSClient, CreateQueueCommand, SendMessageCommand, ReceiveMessageCommand, DeleteMessageCommand } from '@aws-sdk/client-sqs';
-import { signRequest } from '../lib/sigv4.mjs';
-import { fauxqsTarget, nimbusTarget } from '../lib/targets.mjs';
+import { fauxqsTarget } from '../lib/targets.mjs';
+import { CREDENTIALS, REGION, persistentNimbus, queueUrl, sqsRequest } from './sqs-common.mjs';
 
-const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
-const REGION = 'us-east-1';
 const QUEUE = 'bench';
-// A fixed Host, signed into the requests. fauxqs keys queues by their full URL, built
-// from the Host header; nimbus reads only the path.
-const HOST = 'localhost';
-const QUEUE_URL = `http://sqs.${REGION}.${HOST}/000000000000/${QUEUE}`;
-
-function jsonRequest(target, payload) {
-  const body = JSON.stringify(payload);
-  const request = {
-    method: 'POST',
-    path: '/',
-    headers: {
-      host: HOST,
-      'content-type': 'application/x-amz-json-1.0',
-      'x-amz-target': `AmazonSQS.${target}`,
-      'x-amzn-query-mode': 'true',
-      'content-length': String(Buffer.byteLength(body)),
-      'user-agent': 'nimbus-bench',
-    },
-    body,
-  };
-  return signRequest(request, { ...CREDENTIALS, region: REGION, service: 'sqs' });
-}
+const QUEUE_URL = queueUrl(QUEUE);
+const jsonRequest = sqsRequest;
 
 const ready = jsonRequest('CreateQueue', { QueueName: QUEUE });
 
@@ -46,7 +25,7 @@ export const sqsWorkload = {
   name: 'sqs',
   title: 'SQS SendMessage 256 B + 1 attribute (JSON 1.0)',
   baseline: 'fauxqs',
-  targets: [withQueue(fauxqsTarget()), withQueue(nimbusTarget())],
+  targets: [withQueue(fauxqsTarget()), withQueue(persistentNimbus())],
 
   requests() {
     return [0, 1, 2, 3].map((i) => jsonRequest('SendMessage', {

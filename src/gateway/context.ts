@@ -80,5 +80,6 @@ export interface ServiceCors {
 /** A GET endpoint of a service outside its AWS API, answered from its provider. */
 export interface OwnRoute {
   readonly path: string;
-  answer(provider: Provider): { status: number; contentType: string; body: string | Buffer };
+  /** `query`: the request's query parameters, each name with its values in order. */
+  answer(provider: Provider, query: Readonly<Record<string, readonly string[]>>): { status: number; contentType: string; body: string | Buffer };
 }

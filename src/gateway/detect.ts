@@ -46,8 +46,7 @@ function fromHost(host: string, table: ServiceTable): LoadedService | undefined 
   if (dot <= 0) return undefined;
   const first = host.slice(0, dot);
   if (first === 's3' || first.startsWith('s3-')) return undefined;
-  const s = table.implemented().find((i) => i.name === first || i.model.signingName === first);
-  return s;
+  return table.implementedByName(first);
 }
 
 function actionOf(x: Exchange): string | undefined {

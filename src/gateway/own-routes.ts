@@ -45,7 +45,7 @@ export async function ownRoute(x: Exchange, host: OwnRouteHost): Promise<boolean
     for (const s of host.services.implemented()) {
       const route = s.definition?.routes?.find((r) => r.path === path);
       if (route && s.provider) {
-        const a = route.answer(s.provider);
+        const a = route.answer(s.provider, x.query);
         x.response = { statusCode: a.status, headers: { 'content-type': a.contentType, 'x-amzn-requestid': x.requestId }, body: a.body };
         writeResponse(x.res, x.response);
         return true;

@@ -2,7 +2,7 @@
  * The services of one nimbus instance: the implemented ones with their models and
  * providers, and every other AWS service known from the catalog (answered with 501).
  */
-import { loadModel, type ServiceModel, type Operation } from '../models/model.js';
+import { loadModel, loadMetadata, type ServiceModel, type Operation } from '../models/model.js';
 import { catalogByEndpointPrefix, catalogBySigningName, catalogByTargetPrefix, skeletonModel, type CatalogEntry } from '../models/catalog.js';
 import type { Provider, ServiceDefinition, ServiceEnv } from './context.js';
 
@@ -24,13 +24,22 @@ export class ServiceTable {
 
   constructor(definitions: readonly ServiceDefinition[]) {
     for (const definition of definitions) {
-      const model = loadModel(definition.name);
-      const s: LoadedService = { name: definition.name, model, definition };
+      // Models load on a service's first request; startup reads only their metadata.
+      const metadata = loadMetadata(definition.name);
+      let model: ServiceModel | undefined;
+      const s: LoadedService = {
+        name: definition.name,
+        definition,
+        get model() {
+          return (model ??= loadModel(definition.name));
+        },
+      };
       this.byName.set(s.name, s);
-      const list = this.bySigning.get(model.signingName) ?? [];
+      const signing = metadata.signingName ?? metadata.endpointPrefix;
+      const list = this.bySigning.get(signing) ?? [];
       list.push(s);
-      this.bySigning.set(model.signingName, list);
-      if (model.metadata.targetPrefix) this.byTarget.set(model.metadata.targetPrefix, s);
+      this.bySigning.set(signing, list);
+      if (metadata.targetPrefix) this.byTarget.set(metadata.targetPrefix, s);
     }
   }
 
@@ -57,6 +66,11 @@ export class ServiceTable {
   /** The service a JSON target prefix belongs to. */
   byTargetPrefix(prefix: string): LoadedService | undefined {
     return this.byTarget.get(prefix) ?? this.fromCatalog(catalogByTargetPrefix(prefix));
+  }
+
+  /** The implemented service with this endpoint prefix or signing name, without consulting the catalog. */
+  implementedByName(name: string): LoadedService | undefined {
+    return this.byName.get(name) ?? this.bySigning.get(name)?.[0];
   }
 
   /** Services signing with this name (dynamodb and its streams share one). */

@@ -188,6 +188,15 @@ export class ServiceModel {
 }
 
 const loaded = new Map<string, ServiceModel>();
+let metadataTable: Record<string, ServiceMetadata> | undefined;
+
+/** A served service's metadata without loading its model (src/models/generated/metadata.json). */
+export function loadMetadata(endpointPrefix: string): ServiceMetadata {
+  metadataTable ??= JSON.parse(readFileSync(resourcePath('models', 'generated', 'metadata.json'), 'utf8')) as Record<string, ServiceMetadata>;
+  const md = metadataTable[endpointPrefix];
+  if (!md) throw new Error(`no generated model for ${endpointPrefix}`);
+  return md;
+}
 
 /** Loads (once) the full model of a service by endpoint prefix. */
 export function loadModel(endpointPrefix: string): ServiceModel {

@@ -73,8 +73,30 @@ export function validateValue(value: AttributeValue): void {
 /** Marks a stored item that holds binaries, so items without them are read with one JSON.parse. */
 const BINARY_MARK = '!';
 
+/** Whether a value holds a B or BS anywhere. */
+function holdsBinary(value: AttributeValue): boolean {
+  const v = value as Record<string, unknown>;
+  if (v.B !== undefined || v.BS !== undefined) return true;
+  if (v.M !== undefined) {
+    const m = v.M as Item;
+    for (const k in m) if (holdsBinary(m[k])) return true;
+  } else if (v.L !== undefined) {
+    for (const x of v.L as AttributeValue[]) if (holdsBinary(x)) return true;
+  }
+  return false;
+}
+
 /** The stored text of an item: its wire JSON; binaries in base64. */
 export function serializeItem(item: Item): string {
+  // Most items hold no binary: one native JSON.stringify without a replacer.
+  let any = false;
+  for (const k in item) {
+    if (holdsBinary(item[k])) {
+      any = true;
+      break;
+    }
+  }
+  if (!any) return JSON.stringify(item);
   let hasBinary = false;
   const text = JSON.stringify(item, function (this: Record<string, unknown>, key, value: unknown) {
     if (key === 'B' || key === 'BS') {

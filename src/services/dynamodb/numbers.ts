@@ -4,6 +4,7 @@
  * back in canonical form (DynamoDB returns "1.5" for "1.50" and "100" for "1E2").
  */
 import { ServiceError } from '../../shared/errors.js';
+import { isCanonicalPlain } from './expressions/number.js';
 
 /** A parsed number: value = (neg ? -1 : 1) * 0.d1d2d3... * 10^exp; zero has no digits. */
 export interface DecimalNumber {
@@ -62,5 +63,6 @@ export function formatNumber(n: DecimalNumber): string {
 
 /** Parses, checks and canonicalizes a number text. */
 export function canonicalNumber(text: string): string {
+  if (isCanonicalPlain(text)) return text;
   return formatNumber(parseNumber(text));
 }

@@ -71,6 +71,8 @@ export class DynamoStore {
   private readonly cache = new Map<string, StoredTable | null>();
   private readonly statements = new Map<string, Database.Statement>();
   private readonly s;
+  /** One transaction wrapper for every write: db.transaction() builds a new function each call. */
+  private readonly tx: <T>(fn: () => T) => T;
 
   constructor(storage: Storage, readonly clock: Clock) {
     storage.migrate('dynamodb', MIGRATIONS);
@@ -81,6 +83,7 @@ export class DynamoStore {
       this.streams.clear();
     });
     const db = this.db;
+    this.tx = db.transaction((fn: () => unknown) => fn()) as <T>(fn: () => T) => T;
     this.s = {
       tableByName: db.prepare('SELECT id, meta FROM ddb_tables WHERE account = ? AND region = ? AND name = ?'),
       insertTable: db.prepare('INSERT INTO ddb_tables (account, region, name, meta) VALUES (?, ?, ?, ?)'),
@@ -91,6 +94,7 @@ export class DynamoStore {
       deleteIndexItemsOf: db.prepare('DELETE FROM ddb_index_items WHERE tid = ? AND iid = ?'),
       listTables: db.prepare('SELECT name FROM ddb_tables WHERE account = ? AND region = ? AND name > ? ORDER BY name LIMIT ?'),
       getItem: db.prepare('SELECT size, item FROM ddb_items WHERE tid = ? AND hh = ? AND hk = ? AND rk = ?'),
+      getItemSize: db.prepare('SELECT size FROM ddb_items WHERE tid = ? AND hh = ? AND hk = ? AND rk = ?').pluck(),
       putItem: db.prepare('INSERT OR REPLACE INTO ddb_items (tid, hh, hk, rk, size, item) VALUES (?, ?, ?, ?, ?, ?)'),
       deleteItem: db.prepare('DELETE FROM ddb_items WHERE tid = ? AND hh = ? AND hk = ? AND rk = ?'),
       putIndexItem: db.prepare('INSERT OR REPLACE INTO ddb_index_items (tid, iid, hh, hk, rk, bhh, bhk, brk, size) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
@@ -117,7 +121,7 @@ export class DynamoStore {
 
   /** Runs fn in one SQLite transaction (nested calls join the outer one). */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return this.tx(fn);
   }
 
   /** The table of an account and region, or undefined. */
@@ -170,6 +174,11 @@ export class DynamoStore {
   /** The stored item at a key. */
   getItem(tid: number, k: StoredKey): { size: number; item: string } | undefined {
     return this.s.getItem.get(tid, k.hh, k.hk, k.rk) as { size: number; item: string } | undefined;
+  }
+
+  /** The size of the stored item at a key (0 when none), without reading the item. */
+  itemSize(tid: number, k: StoredKey): number {
+    return (this.s.getItemSize.get(tid, k.hh, k.hk, k.rk) as number | undefined) ?? 0;
   }
 
   putItem(tid: number, k: StoredKey, size: number, item: string): void {

@@ -11,7 +11,7 @@ import { servicePrincipal } from '../../shared/principal.js';
 import { isServiceError } from '../../shared/errors.js';
 import type { MessageAttributeValue } from '../../models/generated/sns.js';
 import type { SubscriptionRecord, TopicRecord } from './store.js';
-import { CERTIFICATE_PATH, type Signer } from './signing.js';
+import { CERTIFICATE_PATH, type SignedFields, type Signer } from './signing.js';
 
 /** The SNS principal that delivers to other services. */
 const SNS_SERVICE = 'sns.amazonaws.com';
@@ -30,6 +30,13 @@ export interface Delivery {
   groupId?: string;
   deduplicationId?: string;
   sequenceNumber?: string;
+  /**
+   * Signatures already computed for this publish, by signature version and message
+   * text: every subscription of one publish signs the same fields (the subscription is
+   * not signed), and RSA PKCS#1 v1.5 signatures are deterministic, so one is computed
+   * once per publish and reused, byte for byte what signing again would give.
+   */
+  signatures?: Map<string, string>;
 }
 
 /** Sends deliveries; holds what they share (signer, endpoint, queue URLs). */
@@ -54,11 +61,23 @@ export class Deliverer {
     body.Message = d.message;
     body.Timestamp = d.timestamp;
     body.SignatureVersion = version;
-    body.Signature = this.signer.sign(fields, version);
+    body.Signature = this.signature(d, fields, version);
     body.SigningCertURL = `${endpoint}${CERTIFICATE_PATH}`;
     body.UnsubscribeURL = `${endpoint}/?Action=Unsubscribe&SubscriptionArn=${d.subscription.arn}`;
     if (d.attributes) body.MessageAttributes = envelopeAttributes(d.attributes);
     return JSON.stringify(body);
+  }
+
+  /** The signature of a notification's fields, computed once per publish and message text. */
+  private signature(d: Delivery, fields: SignedFields, version: string): string {
+    if (!d.signatures) return this.signer.sign(fields, version);
+    const key = `${version}\n${fields.Message}`;
+    let signature = d.signatures.get(key);
+    if (signature === undefined) {
+      signature = this.signer.sign(fields, version);
+      d.signatures.set(key, signature);
+    }
+    return signature;
   }
 
   /** The confirmation message a pending HTTP(S) or cross-account SQS subscriber receives. */
@@ -141,7 +160,7 @@ export class Deliverer {
           Message: d.message,
           Timestamp: d.timestamp,
           SignatureVersion: d.topic.attributes.SignatureVersion ?? '1',
-          Signature: this.signer.sign({ Type: 'Notification', MessageId: d.messageId, TopicArn: d.topic.arn, Subject: d.subject, Message: d.message, Timestamp: d.timestamp }, d.topic.attributes.SignatureVersion ?? '1'),
+          Signature: this.signature(d, { Type: 'Notification', MessageId: d.messageId, TopicArn: d.topic.arn, Subject: d.subject, Message: d.message, Timestamp: d.timestamp }, d.topic.attributes.SignatureVersion ?? '1'),
           SigningCertUrl: `${endpoint}${CERTIFICATE_PATH}`,
           UnsubscribeUrl: `${endpoint}/?Action=Unsubscribe&SubscriptionArn=${d.subscription.arn}`,
           MessageAttributes: d.attributes ? envelopeAttributes(d.attributes) : {},

@@ -125,6 +125,30 @@ export class SnsProvider implements SnsOperations {
     const body = this.deliverer.confirmationEnvelope(topic, s, messageId, new Date(ctx.clock.now()).toISOString(), ctx.endpoint);
     if (s.protocol === 'sqs') await this.deliverer.confirmationToSqs(s.endpoint, body);
     else if (s.protocol === 'http' || s.protocol === 'https') void this.deliverer.toHttp(s.endpoint, 'SubscriptionConfirmation', messageId, topic.arn, undefined, body);
+    else if (s.protocol === 'email' || s.protocol === 'email-json') {
+      // The confirmation "email": its envelope carries the SubscribeURL and Token that confirm the subscription.
+      this.store.putOutbound({
+        account: s.account, region: s.region, protocol: s.protocol, endpoint: s.endpoint, type: 'SubscriptionConfirmation',
+        topicArn: topic.arn, subscriptionArn: s.arn, messageId, subject: 'AWS Notification - Subscription Confirmation', message: body, sentAt: ctx.clock.now(),
+      });
+    }
+  }
+
+  /** Email, email-json and SMS messages nimbus recorded as sent (GET /_nimbus/sns/messages), filtered by the query's account, region, protocol and endpoint. */
+  sentMessages(query: Readonly<Record<string, readonly string[]>>): { messages: Array<Record<string, unknown>> } {
+    const one = (name: string) => query[name]?.[0] || undefined;
+    const filter = { account: one('account'), region: one('region'), protocol: one('protocol'), endpoint: one('endpoint') ?? one('phoneNumber') };
+    return {
+      messages: this.store.outbound(filter).map((m) => ({
+        Account: m.account, Region: m.region, Protocol: m.protocol, Endpoint: m.endpoint, Type: m.type,
+        ...(m.topicArn !== undefined ? { TopicArn: m.topicArn } : {}),
+        ...(m.subscriptionArn !== undefined ? { SubscriptionArn: m.subscriptionArn } : {}),
+        MessageId: m.messageId,
+        ...(m.subject !== undefined ? { Subject: m.subject } : {}),
+        Message: m.message,
+        Timestamp: new Date(m.sentAt).toISOString(),
+      })),
+    };
   }
 
   async confirmSubscription(_ctx: RequestContext, input: ConfirmSubscriptionInput): Promise<ConfirmSubscriptionResponse> {
@@ -182,7 +206,10 @@ export class SnsProvider implements SnsOperations {
   private publishSms(ctx: RequestContext, phoneNumber: string, message: string): PublishResponse {
     if (!PHONE.test(phoneNumber)) throw invalidParameter(`PhoneNumber Reason: ${phoneNumber} is not valid to publish to`);
     const messageId = randomUUID();
-    this.store.putSms(ctx.account, ctx.region, phoneNumber, messageId, message, ctx.clock.now());
+    this.store.putOutbound({
+      account: ctx.account, region: ctx.region, protocol: 'sms', endpoint: phoneNumber, type: 'Notification',
+      topicArn: undefined, subscriptionArn: undefined, messageId, subject: undefined, message, sentAt: ctx.clock.now(),
+    });
     return { MessageId: messageId };
   }
 

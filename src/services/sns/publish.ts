@@ -72,11 +72,12 @@ export class Publisher {
     }
     const timestamp = new Date(now).toISOString();
     const waits: Promise<void>[] = [];
+    const signatures = new Map<string, string>();
     for (const s of this.store.topicSubscriptions(topic.arn)) {
       if (s.pending || !this.matches(s, m)) continue;
       const d: Delivery = {
         topic, subscription: s, messageId, message: messageFor(m, s.protocol), subject: m.subject, attributes: m.attributes, timestamp,
-        groupId: fifo.groupId, deduplicationId, sequenceNumber,
+        groupId: fifo.groupId, deduplicationId, sequenceNumber, signatures,
       };
       waits.push(...this.deliver(ctx, d));
     }
@@ -103,10 +104,19 @@ export class Publisher {
         void this.deliverer.toLambda(d, ctx.endpoint);
         return [];
       case 'sms':
-        this.store.putSms(d.subscription.account, d.subscription.region, d.subscription.endpoint, d.messageId, d.message, ctx.clock.now());
+      case 'email':
+      case 'email-json':
+        // Nimbus has no carrier or mail server: the message is recorded as sent, readable at GET /_nimbus/sns/messages.
+        // email sends the message text, email-json the JSON envelope ("Amazon SNS message and JSON formats").
+        this.store.putOutbound({
+          account: d.subscription.account, region: d.subscription.region, protocol: d.subscription.protocol, endpoint: d.subscription.endpoint,
+          type: 'Notification', topicArn: d.topic.arn, subscriptionArn: d.subscription.arn, messageId: d.messageId,
+          subject: d.subject, message: d.subscription.protocol === 'email-json' ? this.deliverer.envelope(d, ctx.endpoint) : d.message,
+          sentAt: ctx.clock.now(),
+        });
         return [];
       default:
-        // email, email-json, application and firehose have no transport in nimbus yet.
+        // application and firehose have no transport in nimbus yet.
         ctx.logger.debug('sns delivery skipped: no transport for protocol', { protocol: d.subscription.protocol, subscription: d.subscription.arn });
         return [];
     }

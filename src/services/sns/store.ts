@@ -53,7 +53,35 @@ const MIGRATIONS = [
    CREATE TABLE sns_signing (id INTEGER PRIMARY KEY CHECK (id = 1), private_key TEXT NOT NULL, certificate TEXT);
    CREATE TABLE sns_sms (id INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT NOT NULL, region TEXT NOT NULL,
      phone_number TEXT NOT NULL, message_id TEXT NOT NULL, message TEXT NOT NULL, sent_at INTEGER NOT NULL);`,
+  // Everything nimbus "sends" outside itself (email, email-json, SMS), readable at GET /_nimbus/sns/messages.
+  `CREATE TABLE sns_outbound (id INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT NOT NULL, region TEXT NOT NULL,
+     protocol TEXT NOT NULL, endpoint TEXT NOT NULL, type TEXT NOT NULL, topic_arn TEXT, subscription_arn TEXT,
+     message_id TEXT NOT NULL, subject TEXT, message TEXT NOT NULL, sent_at INTEGER NOT NULL);
+   INSERT INTO sns_outbound (account, region, protocol, endpoint, type, message_id, message, sent_at)
+     SELECT account, region, 'sms', phone_number, 'Notification', message_id, message, sent_at FROM sns_sms ORDER BY id;
+   DROP TABLE sns_sms;`,
 ];
+
+/** A message nimbus delivered outside itself (email, email-json, SMS), as GET /_nimbus/sns/messages lists it. */
+export interface OutboundMessage {
+  account: string;
+  region: string;
+  protocol: string;
+  endpoint: string;
+  /** Notification, or SubscriptionConfirmation for an email subscription's confirmation request. */
+  type: string;
+  topicArn: string | undefined;
+  subscriptionArn: string | undefined;
+  messageId: string;
+  subject: string | undefined;
+  message: string;
+  sentAt: number;
+}
+
+interface OutboundRow {
+  account: string; region: string; protocol: string; endpoint: string; type: string; topic_arn: string | null;
+  subscription_arn: string | null; message_id: string; subject: string | null; message: string; sent_at: number;
+}
 
 interface TopicRow {
   arn: string; account: string; region: string; name: string; attributes: string; tags: string;
@@ -118,7 +146,10 @@ export class SnsStore {
       sweepDedup: db.prepare('DELETE FROM sns_fifo_dedup WHERE expires_at <= ?'),
       getSigning: db.prepare<[], { private_key: string; certificate: string | null }>('SELECT private_key, certificate FROM sns_signing WHERE id = 1'),
       putSigning: db.prepare('INSERT OR IGNORE INTO sns_signing (id, private_key, certificate) VALUES (1, ?, ?)'),
-      putSms: db.prepare('INSERT INTO sns_sms (account, region, phone_number, message_id, message, sent_at) VALUES (?, ?, ?, ?, ?, ?)'),
+      putOutbound: db.prepare('INSERT INTO sns_outbound (account, region, protocol, endpoint, type, topic_arn, subscription_arn, message_id, subject, message, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      listOutbound: db.prepare<[{ account: string | null; region: string | null; protocol: string | null; endpoint: string | null }], OutboundRow>(`SELECT * FROM sns_outbound
+        WHERE (@account IS NULL OR account = @account) AND (@region IS NULL OR region = @region)
+        AND (@protocol IS NULL OR protocol = @protocol) AND (@endpoint IS NULL OR endpoint = @endpoint) ORDER BY id`),
     };
     storage.onReset(() => {
       this.topics.clear();
@@ -260,7 +291,17 @@ export class SnsStore {
     this.s.putSigning.run(privateKey, certificate ?? null);
   }
 
-  putSms(account: string, region: string, phoneNumber: string, messageId: string, message: string, sentAt: number): void {
-    this.s.putSms.run(account, region, phoneNumber, messageId, message, sentAt);
+  /** Records a message delivered outside nimbus. */
+  putOutbound(m: OutboundMessage): void {
+    this.s.putOutbound.run(m.account, m.region, m.protocol, m.endpoint, m.type, m.topicArn ?? null, m.subscriptionArn ?? null, m.messageId, m.subject ?? null, m.message, m.sentAt);
+  }
+
+  /** Messages delivered outside nimbus, oldest first; each filter applies when given. */
+  outbound(filter: { account?: string; region?: string; protocol?: string; endpoint?: string }): OutboundMessage[] {
+    return this.s.listOutbound.all({ account: filter.account ?? null, region: filter.region ?? null, protocol: filter.protocol ?? null, endpoint: filter.endpoint ?? null }).map((r) => ({
+      account: r.account, region: r.region, protocol: r.protocol, endpoint: r.endpoint, type: r.type,
+      topicArn: r.topic_arn ?? undefined, subscriptionArn: r.subscription_arn ?? undefined,
+      messageId: r.message_id, subject: r.subject ?? undefined, message: r.message, sentAt: r.sent_at,
+    }));
   }
 }

@@ -17,6 +17,8 @@ import type { Waiters } from './waiters.js';
 const DEDUP_INTERVAL_MS = 5 * 60 * 1000;
 const MAX_DELAY = 900;
 const MAX_VISIBILITY = 43200;
+/** Random bytes of a receipt token (16 base64url characters). */
+const TOKEN_BYTES = 12;
 /** Retention expiry runs at most this often per queue. */
 const EXPIRY_INTERVAL_MS = 1000;
 /** FIFO sequence numbers are 20-digit decimal strings that only grow. */
@@ -214,13 +216,17 @@ export class MessageEngine {
         const rows = this.store.receivable(q, now, opts.max - taken.length);
         if (rows.length === 0) break;
         let movedThisRound = 0;
+        // One draw of randomness for the receipt tokens of the whole round.
+        const entropy = randomBytes(TOKEN_BYTES * rows.length);
+        let at = 0;
         for (const row of rows) {
           if (dlq && redrive && row.receive_count >= redrive.maxReceiveCount) {
             this.moveToDeadLetterQueue(q, dlq, row, now);
             movedThisRound++;
             continue;
           }
-          const token = randomBytes(12).toString('base64url');
+          const token = entropy.toString('base64url', at, at + TOKEN_BYTES);
+          at += TOKEN_BYTES;
           this.store.markReceived(row.seq, hiddenUntil, now, token);
           row.receive_count++;
           row.first_receive ??= now;
@@ -339,6 +345,13 @@ export class MessageEngine {
 
   /** DeleteMessage: deleting an already deleted message succeeds. */
   delete(q: QueueRecord, handle: string): void {
+    if (!q.fifo) {
+      // A standard queue's handle deletes its message whatever receipt it came from: no read needed.
+      const receipt = decodeReceipt(handle);
+      if (!receipt || receipt.queueId !== q.id) throw receiptHandleInvalid(handle);
+      this.store.deleteOf(q.id, receipt.seq);
+      return;
+    }
     const { row, receipt } = this.byReceipt(q, handle);
     if (!row) return;
     if (q.fifo && (row.receipt !== receipt.token || row.visible_at <= this.clock.now())) {

@@ -175,6 +175,7 @@ export class SqsStore {
       markReceived: db.prepare('UPDATE sqs_messages SET visible_at = ?, receive_count = receive_count + 1, first_receive = COALESCE(first_receive, ?), receipt = ? WHERE seq = ?'),
       bySeq: db.prepare(`SELECT ${COLS} FROM sqs_messages WHERE seq = ? AND queue_id = ?`),
       deleteMessage: db.prepare('DELETE FROM sqs_messages WHERE seq = ?'),
+      deleteOf: db.prepare('DELETE FROM sqs_messages WHERE seq = ? AND queue_id = ?'),
       setVisibility: db.prepare('UPDATE sqs_messages SET visible_at = ? WHERE seq = ?'),
       expire: db.prepare('DELETE FROM sqs_messages WHERE queue_id = ? AND sent < ?'),
       nextVisible: db.prepare('SELECT MIN(visible_at) AS t FROM sqs_messages WHERE queue_id = ? AND visible_at > ?'),
@@ -314,6 +315,11 @@ export class SqsStore {
 
   deleteMessage(seq: number): void {
     this.stmt.deleteMessage.run(seq);
+  }
+
+  /** Deletes a message of a queue by sequence, if it is still there (one statement, no read first). */
+  deleteOf(queueId: number, seq: number): void {
+    this.stmt.deleteOf.run(seq, queueId);
   }
 
   setVisibility(seq: number, visibleAt: number): void {

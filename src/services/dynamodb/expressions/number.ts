@@ -113,6 +113,7 @@ export function compareNumberText(a: string, b: string): number {
 
 /** The bytes DynamoDB charges for a number: 1, plus a byte per two significant digits on each side of the point, plus 1 if negative. */
 export function numberSize(text: string): number {
+  if (isCanonicalPlain(text)) return plainNumberSize(text);
   const d = parseDecimal(text);
   if (d.coef === 0n) return 1;
   const neg = d.coef < 0n;
@@ -126,5 +127,51 @@ export function numberSize(text: string): number {
   else { intDigits = point; fracDigits = digits.length - point; }
   // Leading zeros of the integer part and of the fraction are not significant.
   if (intDigits > 0) intDigits = digits.slice(0, intDigits).replace(/0+$/, '').length;
+  return 1 + Math.ceil(intDigits / 2) + Math.ceil(fracDigits / 2) + (neg ? 1 : 0);
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/**
+ * Whether `text` is already DynamoDB's canonical form, -?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?
+ * and not "-0", with at most 38 digits (so within every limit): the common case, which
+ * needs no parsing to be checked, canonicalized or sized.
+ */
+export function isCanonicalPlain(text: string): boolean {
+  const n = text.length;
+  const start = n > 0 && text.charCodeAt(0) === 45 ? 1 : 0;
+  if (start >= n || !isDigit(text.charCodeAt(start))) return false;
+  const zero = text.charCodeAt(start) === 48;
+  let i = start + 1;
+  if (!zero) while (i < n && isDigit(text.charCodeAt(i))) i++;
+  if (i === n) return !(zero && start === 1) && n - start <= 38;
+  if (text.charCodeAt(i) !== 46 || i + 1 === n) return false;
+  for (let j = i + 1; j < n; j++) if (!isDigit(text.charCodeAt(j))) return false;
+  return text.charCodeAt(n - 1) !== 48 && n - start - 1 <= 38;
+}
+
+/** numberSize of a text for which isCanonicalPlain holds. */
+function plainNumberSize(text: string): number {
+  if (text === '0') return 1;
+  const neg = text.charCodeAt(0) === 45;
+  const start = neg ? 1 : 0;
+  const dot = text.indexOf('.', start);
+  const intEnd = dot < 0 ? text.length : dot;
+  let intDigits = 0;
+  let fracDigits = 0;
+  if (text.charCodeAt(start) !== 48) {
+    // Trailing zeros of the integer part are not significant.
+    let e = intEnd;
+    while (e > start && text.charCodeAt(e - 1) === 48) e--;
+    intDigits = e - start;
+    if (dot >= 0) fracDigits = text.length - dot - 1;
+  } else {
+    // 0.000ddd: the fraction's leading zeros are not significant.
+    let s = dot + 1;
+    while (text.charCodeAt(s) === 48) s++;
+    fracDigits = text.length - s;
+  }
   return 1 + Math.ceil(intDigits / 2) + Math.ceil(fracDigits / 2) + (neg ? 1 : 0);
 }

@@ -147,8 +147,23 @@ export function readStored(store: DynamoStore, plan: { t: StoredTable; key: Stor
   return row ? { item: deserializeItem(row.item), size: row.size } : { item: undefined, size: 0 };
 }
 
+/**
+ * Whether a write must read the stored item, not just its size: for a condition, a
+ * stream record, index rows, or an update's base. A plain Put on a table without
+ * streams or indexes needs only the old size (for its capacity), unless the caller
+ * returns the old item (`wantOld`).
+ */
+function needsOldItem(plan: WritePlan, wantOld: boolean): boolean {
+  return wantOld || plan.kind !== 'Put' || plan.condition !== undefined || plan.t.meta.stream?.enabled === true || plan.t.meta.indexes.length > 0;
+}
+
 /** Runs one planned write: reads the stored item, checks the condition, writes. Call inside a transaction. */
-export function runWrite(store: DynamoStore, plan: WritePlan, returnOldOnFailure: boolean, cap?: Capacity): { old: Item | undefined; next: PreparedItem | undefined } {
+export function runWrite(store: DynamoStore, plan: WritePlan, returnOldOnFailure: boolean, cap?: Capacity, wantOld = true): { old: Item | undefined; next: PreparedItem | undefined } {
+  if (!needsOldItem(plan, wantOld)) {
+    const next = plan.next(undefined);
+    writeItem(store, plan.t, plan.key, undefined, store.itemSize(plan.t.id, plan.key), next, cap);
+    return { old: undefined, next };
+  }
   const { item: old, size } = readStored(store, plan);
   if (plan.condition && !evaluateCondition(plan.condition, old)) throw conditionalCheckFailed(old, returnOldOnFailure);
   const next = plan.next(old);
@@ -167,7 +182,7 @@ export function putItem(store: DynamoStore, ctx: RequestContext, input: PutItemI
   checkReturnValues(input.ReturnValues, ['NONE', 'ALL_OLD']);
   const plan = planPut(store, ctx, input as never);
   const cap = new Capacity();
-  const { old } = store.transaction(() => runWrite(store, plan, input.ReturnValuesOnConditionCheckFailure === 'ALL_OLD', cap));
+  const { old } = store.transaction(() => runWrite(store, plan, input.ReturnValuesOnConditionCheckFailure === 'ALL_OLD', cap, input.ReturnValues === 'ALL_OLD'));
   const out: PutItemOutput = {};
   if (input.ReturnValues === 'ALL_OLD' && old) out.Attributes = old;
   const cc = consumedCapacity(input.ReturnConsumedCapacity, plan.t.meta.name, cap);

@@ -21,6 +21,8 @@ import type { IndexMeta, TableMeta } from '../table-meta.js';
 /** A Query or Scan page stops once this much item data was read (1 MB). */
 const PAGE_BYTES = 1024 * 1024;
 const HASH_SPACE = 2 ** 32;
+/** Up to this Limit a page's rows are fetched in one call (at most 65 x 400 KB). */
+const ALL_ROWS_LIMIT = 64;
 
 function invalid(message: string): ServiceError {
   return new ServiceError('ValidationException', message);
@@ -98,7 +100,7 @@ function compileRead(input: ReadInput & Record<string, unknown>, legacyFilter: '
 /** The shape of a page read shared by Query and Scan. */
 interface PageRequest {
   src: Source;
-  rows: IterableIterator<{ size: number; item: string }>;
+  rows: Iterable<{ size: number; item: string }>;
   limit: number | undefined;
   filter: ConditionNode | undefined;
   paths: DocumentPath[] | undefined;
@@ -162,9 +164,10 @@ function schemaOf(meta: TableMeta, ix: IndexMeta | undefined): { hashKey: string
   return ix ?? meta;
 }
 
-const ITEM_COLUMNS = 'hh, hk, rk, size, item';
+// Only what a page reads: each BLOB column would cost a Buffer per row (the key columns tripled a Query's cost).
+const ITEM_COLUMNS = 'size, item';
 const INDEX_FROM = 'ddb_index_items x JOIN ddb_items i ON i.tid = x.tid AND i.hh = x.bhh AND i.hk = x.bhk AND i.rk = x.brk';
-const INDEX_COLUMNS = 'x.hh, x.hk, x.rk, x.bhh, x.bhk, x.brk, x.size, i.item';
+const INDEX_COLUMNS = 'x.size, i.item';
 
 /** The encoded ExclusiveStartKey of a table or index read. */
 function startKey(src: Source, esk: Item): { hh: number; hk: Buffer; rk: Buffer; base?: { hh: number; hk: Buffer; rk: Buffer } } {
@@ -259,10 +262,22 @@ export function query(store: DynamoStore, ctx: RequestContext, input: QueryInput
     ? `SELECT ${INDEX_COLUMNS} FROM ${INDEX_FROM} WHERE ${where.join(' AND ')} ORDER BY ${order}`
     : `SELECT ${ITEM_COLUMNS} FROM ddb_items WHERE ${where.join(' AND ')} ORDER BY ${order}`;
   const req: PageRequest = {
-    src, rows: store.statement(sql).iterate(...params) as IterableIterator<{ size: number; item: string }>,
+    src, rows: pageRows(store, sql, params, input.Limit),
     limit: input.Limit, filter, paths, count: input.Select === 'COUNT', consistent: input.ConsistentRead === true,
   };
   return pageOutput(req, readPage(req), input.ReturnConsumedCapacity);
+}
+
+/**
+ * The rows of a page read. With a small Limit one statement call fetches at most
+ * Limit + 1 rows (the one past the Limit tells that more follow), cheaper than stepping
+ * an iterator row by row; otherwise an iterator, which the 1 MB page limit stops
+ * without holding more than a page of (up to 400 KB) items in memory.
+ */
+function pageRows(store: DynamoStore, sql: string, params: unknown[], limit: number | undefined): Iterable<{ size: number; item: string }> {
+  if (limit === undefined) return store.statement(sql).iterate(...params) as IterableIterator<{ size: number; item: string }>;
+  const st = store.statement(`${sql} LIMIT ?`);
+  return (limit <= ALL_ROWS_LIMIT ? st.all(...params, limit + 1) : st.iterate(...params, limit + 1)) as Iterable<{ size: number; item: string }>;
 }
 
 /** Scan. */
@@ -304,7 +319,7 @@ export function scan(store: DynamoStore, ctx: RequestContext, input: ScanInput):
     ? `SELECT ${INDEX_COLUMNS} FROM ${INDEX_FROM} WHERE ${where.join(' AND ')} ORDER BY x.hh, x.hk, x.rk, x.bhh, x.bhk, x.brk`
     : `SELECT ${ITEM_COLUMNS} FROM ddb_items WHERE ${where.join(' AND ')} ORDER BY hh, hk, rk`;
   const req: PageRequest = {
-    src, rows: store.statement(sql).iterate(...params) as IterableIterator<{ size: number; item: string }>,
+    src, rows: pageRows(store, sql, params, input.Limit),
     limit: input.Limit, filter, paths, count: input.Select === 'COUNT', consistent: input.ConsistentRead === true,
   };
   return pageOutput(req, readPage(req), input.ReturnConsumedCapacity);
