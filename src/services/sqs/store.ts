@@ -100,26 +100,6 @@ export interface QueueRecord {
   purged: number | undefined;
 }
 
-/** A message row as receive reads it. */
-export interface MessageRow {
-  seq: number;
-  message_id: string;
-  body: string;
-  md5_body: string;
-  attributes: Buffer | null;
-  md5_attributes: string | null;
-  sender_id: string;
-  trace_header: string | null;
-  group_id: string | null;
-  dedup_id: string | null;
-  source_arn: string | null;
-  sent: number;
-  visible_at: number;
-  receive_count: number;
-  first_receive: number | null;
-  receipt: string | null;
-}
-
 /** A new message. */
 export interface NewMessage {
   message_id: string;
@@ -136,6 +116,12 @@ export interface NewMessage {
   visible_at: number;
   receive_count: number;
   first_receive: number | null;
+}
+
+/** A message row as receive reads it: a stored message with its sequence number and current receipt. */
+export interface MessageRow extends NewMessage {
+  seq: number;
+  receipt: string | null;
 }
 
 interface QueueRow { id: number; account: string; region: string; name: string; settings: string; tags: string; created: number; modified: number; purged: number | null }

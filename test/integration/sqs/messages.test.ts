@@ -14,6 +14,7 @@ import {
   GetQueueAttributesCommand,
 } from '@aws-sdk/client-sqs';
 import { startTestNimbus, clientConfig } from '../../helpers/nimbus.js';
+import { failure } from '../../helpers/errors.js';
 import type { Nimbus } from '../../../src/nimbus.js';
 
 let cloud: Nimbus;
@@ -26,15 +27,6 @@ before(async () => {
 });
 after(() => cloud.stop());
 
-async function failure(p: Promise<unknown>): Promise<{ name: string; code: string | undefined; message: string; status: number | undefined }> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as { name: string; Code?: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: err.name, code: err.Code, message: err.message, status: err.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected a failure');
-}
 
 async function queue(name: string, Attributes?: Record<string, string>): Promise<string> {
   return (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes }))).QueueUrl!;

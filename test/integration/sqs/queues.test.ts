@@ -12,6 +12,7 @@ import {
   ListDeadLetterSourceQueuesCommand, SendMessageCommand, AddPermissionCommand, RemovePermissionCommand,
 } from '@aws-sdk/client-sqs';
 import { startTestNimbus, clientConfig } from '../../helpers/nimbus.js';
+import { failure } from '../../helpers/errors.js';
 import type { Nimbus } from '../../../src/nimbus.js';
 
 let cloud: Nimbus;
@@ -24,16 +25,6 @@ before(async () => {
 });
 after(() => cloud.stop());
 
-/** The error a call fails with: SDK name, query code (x-amzn-query-error), message, status. */
-async function failure(p: Promise<unknown>): Promise<{ name: string; code: string | undefined; message: string; status: number | undefined }> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as { name: string; Code?: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: err.name, code: err.Code, message: err.message, status: err.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected a failure');
-}
 
 test('CreateQueue answers the queue URL on the addressed host; defaults as SQS reports them', async () => {
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'defaults' }));
