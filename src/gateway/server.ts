@@ -16,6 +16,23 @@ export type RequestListener = (req: AnyRequest, res: AnyResponse) => void;
 
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
 
+/**
+ * Requests node refuses before any handler runs (oversized or malformed headers)
+ * still get an AWS error body; S3's wording, the service most often sent large
+ * metadata headers.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+  const code = tooLarge ? 'RequestHeaderSectionTooLarge' : 'BadRequest';
+  const message = tooLarge ? 'Your request header section exceeds the maximum allowed size.' : 'An error occurred when parsing the HTTP request.';
+  const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`;
+  socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/xml\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
 /** A listening dual-protocol server. */
 export interface DualServer {
   readonly net: NetServer;
@@ -27,6 +44,7 @@ export interface DualServer {
 export function createDualServer(listener: RequestListener): DualServer {
   const h1 = createHttp1Server({ keepAliveTimeout: 65_000, headersTimeout: 60_000, requestTimeout: 0, maxHeaderSize: 64 * 1024 }, listener);
   const h2 = createHttp2Server({ maxSessionMemory: 64 }, listener);
+  h1.on('clientError', answerClientError);
   const sockets = new Set<Socket>();
   const net = createNetServer({ noDelay: true }, (socket) => {
     sockets.add(socket);

@@ -155,3 +155,21 @@ test('POST /_nimbus/reset empties state', async () => {
   assert.equal(r.status, 200);
   assert.deepEqual(JSON.parse(r.body), { reset: true });
 });
+
+test('headers beyond the limit get an AWS error body, and the server keeps serving', async () => {
+  const url = new URL(cloud.endpoint);
+  const { connect: tcp } = await import('node:net');
+  const raw = await new Promise<string>((resolve, reject) => {
+    const socket = tcp(Number(url.port), url.hostname, () => {
+      socket.write(`GET /bucket/key HTTP/1.1\r\nHost: ${url.host}\r\nx-amz-meta-big: ${'a'.repeat(70 * 1024)}\r\n\r\n`);
+    });
+    let text = '';
+    socket.on('data', (c) => (text += c.toString('utf8')));
+    socket.on('end', () => resolve(text));
+    socket.on('error', reject);
+  });
+  assert.match(raw, /^HTTP\/1\.1 400 Bad Request\r\n/);
+  assert.match(raw, /<Code>RequestHeaderSectionTooLarge<\/Code><Message>Your request header section exceeds the maximum allowed size\.<\/Message>/);
+  const after = await send('GET', '/_nimbus/health', {});
+  assert.equal(after.status, 200);
+});
