@@ -5,14 +5,14 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Gateway } from './gateway.js';
-import { Storage } from '../state/storage.js';
-import { CredentialStore } from '../state/credentials.js';
-import { sts } from '../services/sts/index.js';
-import { DEFAULT_CONFIG } from '../config.js';
-import { createLogger } from '../shared/logger.js';
-import { isServiceError, type ServiceError } from '../shared/errors.js';
-import type { Principal } from '../shared/principal.js';
+import { Gateway } from '../../../src/gateway/gateway.js';
+import { Storage } from '../../../src/state/storage.js';
+import { CredentialStore } from '../../../src/state/credentials.js';
+import { sts } from '../../../src/services/sts/index.js';
+import { DEFAULT_CONFIG } from '../../../src/config.js';
+import { createLogger } from '../../../src/shared/logger.js';
+import { isServiceError, type ServiceError } from '../../../src/shared/errors.js';
+import type { Principal } from '../../../src/shared/principal.js';
 
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
 let storage: Storage;
