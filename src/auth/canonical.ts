@@ -162,14 +162,22 @@ export function signingKeyCacheSize(): number {
 
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 
+// Requests of one second share their X-Amz-Date: the last one parsed is remembered.
+let lastAmzDate = '';
+let lastAmzMs = Number.NaN;
+
 /** Epoch milliseconds of a YYYYMMDDTHHMMSSZ timestamp, or NaN. */
 export function parseAmzDate(value: string): number {
+  if (value === lastAmzDate) return lastAmzMs;
   const m = AMZ_DATE.exec(value);
   if (m === null) return Number.NaN;
   const [, y, mo, d, h, mi, s] = m;
-  const ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
+  let ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
   // Date.UTC rolls 20261340 over into the next year; AWS rejects such dates.
-  return formatAmzDate(ms) === value ? ms : Number.NaN;
+  if (formatAmzDate(ms) !== value) ms = Number.NaN;
+  lastAmzDate = value;
+  lastAmzMs = ms;
+  return ms;
 }
 
 /** YYYYMMDDTHHMMSSZ of an epoch-milliseconds time. */
