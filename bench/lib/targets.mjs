@@ -2,7 +2,7 @@
 // checkGoals?}: `command` says how to spawn it on a port of 127.0.0.1, `ready` is the raw
 // request whose first 2xx answer ends "startup". Peers (s3rver, dynalite, fauxqs) are
 // added here the same way when their workloads arrive.
-import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -134,5 +134,28 @@ export function s3rverTarget() {
     }),
     // ListBuckets; s3rver answers anonymous requests.
     ready: { method: 'GET', path: '/', headers: {} },
+  };
+}
+
+/**
+ * Nimbus persisting to a new temporary data directory per spawn (removed when the
+ * bench exits): the issues' figures are "while persisting". `logLevel` lowers the
+ * request log (a peer that logs nothing should be met on equal terms).
+ */
+export function persistentNimbus({ logLevel } = {}) {
+  const base = nimbusTarget();
+  const dirs = [];
+  process.once('exit', () => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    ...base,
+    notes: () => [...(base.notes?.() ?? []), 'persisting to a temporary --data-dir (not --ephemeral)', ...(logLevel ? [`--log-level ${logLevel}`] : [])],
+    command: (port) => {
+      const c = base.command(port);
+      const dir = mkdtempSync(join(tmpdir(), 'nimbus-bench-'));
+      dirs.push(dir);
+      return { ...c, args: [...c.args.filter((a) => a !== '--ephemeral'), '--data-dir', dir, ...(logLevel ? ['--log-level', logLevel] : [])] };
+    },
   };
 }

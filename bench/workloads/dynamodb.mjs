@@ -8,12 +8,9 @@
 // (pk S, sk N, on-demand), then `partitions` partitions of 100 items loaded with
 // BatchWriteItem (25 items a request) over 32 keep-alive connections.
 import http from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { signRequest } from '../lib/sigv4.mjs';
-import { dynaliteTarget, floorTarget, nimbusTarget } from '../lib/targets.mjs';
+import { dynaliteTarget, floorTarget, persistentNimbus } from '../lib/targets.mjs';
 import { PARTITION_SIZE, TABLE, benchItem } from './dynamodb-data.mjs';
 
 const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -39,24 +36,6 @@ function jsonRequest(server, operation, payload) {
   return signRequest(request, { ...CREDENTIALS, region: REGION, service: 'dynamodb' });
 }
 
-/** Nimbus persisting to a new temporary data directory per spawn (removed when the bench exits). */
-function persistentNimbus() {
-  const base = nimbusTarget();
-  const dirs = [];
-  process.once('exit', () => {
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  });
-  return {
-    ...base,
-    notes: () => [...(base.notes?.() ?? []), 'persisting to a temporary --data-dir (not --ephemeral)'],
-    command: (port) => {
-      const c = base.command(port);
-      const dir = mkdtempSync(join(tmpdir(), 'nimbus-bench-ddb-'));
-      dirs.push(dir);
-      return { ...c, args: [...c.args.filter((a) => a !== '--ephemeral'), '--data-dir', dir] };
-    },
-  };
-}
 
 /** Sends signed requests over a pool of keep-alive connections, `concurrency` at a time; resolves their answers, throws on any non-200. */
 export async function sendAll(server, payloads, concurrency = 32) {

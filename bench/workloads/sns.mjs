@@ -5,32 +5,16 @@
 // the fan-out path: each call publishes to a topic with one raw SQS subscriber.
 import { SNSClient, CreateTopicCommand, SubscribeCommand, PublishCommand } from '@aws-sdk/client-sns';
 import { SQSClient, CreateQueueCommand } from '@aws-sdk/client-sqs';
-import { signRequest } from '../lib/sigv4.mjs';
+import { snsRequest } from './sqs-common.mjs';
 import { fauxqsTarget, nimbusTarget } from '../lib/targets.mjs';
 
 const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 const REGION = 'us-east-1';
 const TOPIC = 'bench';
 const TOPIC_ARN = `arn:aws:sns:${REGION}:000000000000:${TOPIC}`;
-const HOST = 'localhost';
 
-function queryRequest(params) {
-  const body = new URLSearchParams({ ...params, Version: '2010-03-31' }).toString();
-  const request = {
-    method: 'POST',
-    path: '/',
-    headers: {
-      host: HOST,
-      'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
-      'content-length': String(Buffer.byteLength(body)),
-      'user-agent': 'nimbus-bench',
-    },
-    body,
-  };
-  return signRequest(request, { ...CREDENTIALS, region: REGION, service: 'sns' });
-}
 
-const ready = queryRequest({ Action: 'CreateTopic', Name: TOPIC });
+const ready = snsRequest({ Action: 'CreateTopic', Name: TOPIC });
 
 /** The SNS workload: nimbus against fauxqs. */
 export const snsWorkload = {
@@ -40,7 +24,7 @@ export const snsWorkload = {
   targets: [{ ...fauxqsTarget(), ready }, { ...nimbusTarget(), ready }],
 
   requests() {
-    return [0, 1, 2, 3].map((i) => queryRequest({
+    return [0, 1, 2, 3].map((i) => snsRequest({
       Action: 'Publish',
       TopicArn: TOPIC_ARN,
       Message: `${i}`.padEnd(256, 'x'),

@@ -2,11 +2,8 @@
 // on a fixed Host, nimbus persisting to a temporary data directory, and a small
 // keep-alive client for setup and driver loops.
 import http from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { signRequest } from '../lib/sigv4.mjs';
-import { nimbusTarget } from '../lib/targets.mjs';
+import { persistentNimbus as persistentTarget } from '../lib/targets.mjs';
 
 export const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 export const REGION = 'us-east-1';
@@ -56,24 +53,9 @@ export function snsRequest(params) {
   return signRequest(request, { ...CREDENTIALS, region: REGION, service: 'sns' });
 }
 
-/** Nimbus persisting to a new temporary data directory per spawn (removed when the bench exits), logging warnings only. */
+/** Nimbus persisting to a temporary data dir, logging warnings only, as fauxqs runs (`logger: false`). */
 export function persistentNimbus() {
-  const base = nimbusTarget();
-  const dirs = [];
-  process.once('exit', () => {
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  });
-  return {
-    ...base,
-    notes: () => [...(base.notes?.() ?? []), 'persisting to a temporary --data-dir (not --ephemeral)'],
-    command: (port) => {
-      const c = base.command(port);
-      const dir = mkdtempSync(join(tmpdir(), 'nimbus-bench-sqs-'));
-      dirs.push(dir);
-      // Request logging off (warnings only), as fauxqs runs (`logger: false`): a log line per request is not the data path.
-      return { ...c, args: [...c.args.filter((a) => a !== '--ephemeral'), '--data-dir', dir, '--log-level', 'warn'] };
-    },
-  };
+  return persistentTarget({ logLevel: 'warn' });
 }
 
 /** A keep-alive client of one server: `send(request)` resolves {status, body, at} (at: performance.now() of the last byte). */
