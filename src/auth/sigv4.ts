@@ -59,6 +59,8 @@ export function parseAuthorization(headers: AuthHeaders, query: AuthQuery): Pars
 }
 
 function parseHeader(header: string, headers: AuthHeaders, query: AuthQuery): ParsedAuth {
+  const fast = parseCanonicalHeader(header, headers);
+  if (fast !== undefined) return fast;
   const space = header.indexOf(' ');
   const algorithm = space < 0 ? header : header.slice(0, space);
   const rest = space < 0 ? '' : header.slice(space + 1);
@@ -127,6 +129,80 @@ function parseHeader(header: string, headers: AuthHeaders, query: AuthQuery): Pa
     ...(token === undefined ? {} : { securityToken: token }),
     ...(set === undefined ? {} : { regionSet: set }),
   };
+}
+
+const V4_PREFIX = `${ALGORITHM_V4} Credential=`;
+
+/**
+ * The header as every SDK writes it, `AWS4-HMAC-SHA256 Credential=..., SignedHeaders=...,
+ * Signature=...`, read with a few indexOf calls; undefined for anything else (other
+ * spacing, order or algorithm, a missing date, a problem to report), which the
+ * general parser then reads. The credential and the signed-header list repeat from
+ * request to request of one client, so their split forms are kept.
+ */
+function parseCanonicalHeader(header: string, headers: AuthHeaders): ParsedAuth | undefined {
+  if (!header.startsWith(V4_PREFIX)) return undefined;
+  const c0 = V4_PREFIX.length;
+  const c1 = header.indexOf(',', c0);
+  if (c1 < 0) return undefined;
+  let s = c1 + 1;
+  while (header.charCodeAt(s) === 32) s++;
+  if (!header.startsWith('SignedHeaders=', s)) return undefined;
+  const h0 = s + 14;
+  const h1 = header.indexOf(',', h0);
+  if (h1 < 0) return undefined;
+  s = h1 + 1;
+  while (header.charCodeAt(s) === 32) s++;
+  if (!header.startsWith('Signature=', s)) return undefined;
+  const signature = header.slice(s + 10);
+  const credential = header.slice(c0, c1);
+  const signed = header.slice(h0, h1);
+  if (signature === '' || signed === '' || hasSeparator(signature) || hasSeparator(credential) || hasSeparator(signed)) return undefined;
+  const cred = cachedCredential(credential);
+  if (cred === undefined || cred.terminator !== TERMINATOR) return undefined;
+  const amzDate = firstHeader(headers, 'x-amz-date');
+  if (amzDate === undefined || cred.scopeDate !== amzDate.slice(0, 8) || Number.isNaN(parseAmzDate(amzDate))) return undefined;
+  const token = firstHeader(headers, 'x-amz-security-token');
+  const auth: { -readonly [K in keyof ParsedAuth]: ParsedAuth[K] } = {
+    version: 'v4', location: 'header', algorithm: ALGORITHM_V4, accessKeyId: cred.accessKeyId, scopeDate: cred.scopeDate,
+    region: cred.region, service: cred.service, credentialScope: cred.scope, amzDate, signedHeaders: cachedSignedHeaders(signed), signature,
+  };
+  if (token !== undefined) auth.securityToken = token;
+  return auth;
+}
+
+/** Whether a header component holds a separator the general parser would split on. */
+function hasSeparator(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 44 || c === 32 || c === 9 || c === 10 || c === 13) return true;
+  }
+  return false;
+}
+
+type Credential = NonNullable<ReturnType<typeof splitCredential>>;
+const credentials = new Map<string, Credential | null>();
+const signedHeaderLists = new Map<string, readonly string[]>();
+const CACHE_LIMIT = 256;
+
+function cachedCredential(credential: string): Credential | undefined {
+  let cred = credentials.get(credential);
+  if (cred === undefined) {
+    if (credentials.size >= CACHE_LIMIT) credentials.clear();
+    cred = splitCredential(credential, false) ?? null;
+    credentials.set(credential, cred);
+  }
+  return cred ?? undefined;
+}
+
+function cachedSignedHeaders(signed: string): readonly string[] {
+  let list = signedHeaderLists.get(signed);
+  if (list === undefined) {
+    if (signedHeaderLists.size >= CACHE_LIMIT) signedHeaderLists.clear();
+    list = Object.freeze(signed.toLowerCase().split(';').filter((h) => h !== ''));
+    signedHeaderLists.set(signed, list);
+  }
+  return list;
 }
 
 // `AWS AKID:signature`, S3's SigV2; only the key is of use.
