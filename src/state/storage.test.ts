@@ -212,3 +212,24 @@ test('a fresh data directory is created with its blob store', () => {
     rmSync(parent, { recursive: true, force: true });
   }
 });
+
+test('a data directory open in one nimbus is refused to a second at once, and free again after close', () => {
+  const dir = tempDir();
+  try {
+    const first = new Storage({ dataDir: dir });
+    first.migrate('t', ['CREATE TABLE t (v TEXT)']);
+    first.db.prepare('INSERT INTO t VALUES (?)').run('kept');
+    assert.throws(() => new Storage({ dataDir: dir }), {
+      message: `data directory ${dir} is in use by another nimbus process; stop it or use another --data-dir`,
+    });
+    first.close();
+    const second = new Storage({ dataDir: dir });
+    try {
+      assert.deepEqual(second.db.prepare('SELECT v FROM t').all(), [{ v: 'kept' }]);
+    } finally {
+      second.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -42,8 +42,19 @@ export class Storage {
       const dir = options.dataDir ?? '.nimbus';
       mkdirSync(dir, { recursive: true });
       this.dataDir = dir;
-      this.db = new Database(join(dir, 'nimbus.db'));
-      this.db.pragma('journal_mode = WAL');
+      this.db = new Database(join(dir, 'nimbus.db'), { timeout: 0 });
+      // One process owns the data directory: EXCLUSIVE locking keeps the WAL index in
+      // process memory instead of a shared-memory file locked with fcntl around every
+      // statement (measured: a point SELECT 2.6 µs instead of 6 µs, an INSERT 21 µs
+      // instead of 29), and a second nimbus on the same directory is refused at once.
+      this.db.pragma('locking_mode = EXCLUSIVE');
+      try {
+        this.db.pragma('journal_mode = WAL');
+      } catch (e) {
+        this.db.close();
+        if ((e as { code?: string }).code === 'SQLITE_BUSY') throw new Error(`data directory ${dir} is in use by another nimbus process; stop it or use another --data-dir`);
+        throw e;
+      }
       // NORMAL in WAL mode: a committed transaction is in the OS's hands before the
       // call returns, so it survives kill -9 (not power loss), at a fraction of FULL's cost.
       this.db.pragma('synchronous = NORMAL');
