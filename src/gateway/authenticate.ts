@@ -14,7 +14,7 @@ import type { NimbusConfig } from '../config.js';
 import type { Exchange } from './exchange.js';
 
 /** The secret of the conventional local credentials. */
-const LOCAL_SECRET = 'test';
+export const LOCAL_SECRET = 'test';
 const ACCOUNT_KEY = /^\d{12}$/;
 
 /** Who signed, and the secret the signature was made with when nimbus knows it (to verify streamed chunk signatures). */
@@ -35,18 +35,17 @@ export function authenticate(x: Exchange, credentials: CredentialStore, config: 
   const shape = authShapeError(x, auth);
   if (shape) throw shape;
   const key = auth.accessKeyId;
-  const issued = credentials.get(key);
-  if (issued) {
-    const verdict = verifySignature(x, auth, issued.secretAccessKey, now);
+  const known = resolveKey(key, credentials, config, now);
+  if (known.kind === 'issued') {
+    const verdict = verifySignature(x, auth, known.secret, now);
     if (verdict) throw verdict;
-    if (issued.sessionToken !== undefined && auth.securityToken !== issued.sessionToken) throw invalidSecurityTokenError(dialect);
-    if (issued.expiresAt !== undefined && issued.expiresAt <= now) throw expiredTokenError(dialect);
-    if (issued.status !== 'Active') throw unknownAccessKeyError(dialect, key);
-    return { principal: { ...issued.principal, accessKeyId: key }, secret: issued.secretAccessKey };
+    if (known.sessionToken !== undefined && auth.securityToken !== known.sessionToken) throw invalidSecurityTokenError(dialect);
+    if (known.expired) throw expiredTokenError(dialect);
+    if (!known.active) throw unknownAccessKeyError(dialect, key);
+    return { principal: known.principal, secret: known.secret };
   }
-  const local = key === 'test' || ACCOUNT_KEY.test(key);
   if (config.enforceIam) {
-    if (!local) throw unknownAccessKeyError(dialect, key);
+    if (known.kind === 'unknown') throw unknownAccessKeyError(dialect, key);
     const verdict = verifySignature(x, auth, LOCAL_SECRET, now);
     if (verdict) throw verdict;
   } else if (auth.location === 'query') {
@@ -54,6 +53,27 @@ export function authenticate(x: Exchange, credentials: CredentialStore, config: 
     const expired = presignedTimeError(auth, dialect, now);
     if (expired) throw expired;
   }
-  const principal = rootPrincipal(ACCOUNT_KEY.test(key) ? key : config.defaultAccount, key);
-  return { principal, secret: local ? LOCAL_SECRET : undefined };
+  return { principal: known.principal, secret: known.kind === 'local' ? LOCAL_SECRET : undefined };
+}
+
+/**
+ * What nimbus knows of an access key: one it issued (with its secret, session token
+ * and state), or the conventional `test` and 12-digit keys ('local'), or any other
+ * ('unknown'), both root principals of their account.
+ */
+export type KnownKey =
+  | { kind: 'issued'; principal: Principal; secret: string; sessionToken?: string; active: boolean; expired: boolean }
+  | { kind: 'local' | 'unknown'; principal: Principal };
+
+/** Resolves an access key as signed requests resolve it (also used for signed browser POST forms). */
+export function resolveKey(key: string, credentials: CredentialStore, config: NimbusConfig, now: number): KnownKey {
+  const issued = credentials.get(key);
+  if (issued) {
+    return {
+      kind: 'issued', principal: { ...issued.principal, accessKeyId: key }, secret: issued.secretAccessKey, sessionToken: issued.sessionToken,
+      active: issued.status === 'Active', expired: issued.expiresAt !== undefined && issued.expiresAt <= now,
+    };
+  }
+  const account = ACCOUNT_KEY.test(key);
+  return { kind: key === 'test' || account ? 'local' : 'unknown', principal: rootPrincipal(account ? key : config.defaultAccount, key) };
 }

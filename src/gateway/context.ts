@@ -8,7 +8,8 @@ import type { Logger } from '../shared/logger.js';
 import type { Storage } from '../state/storage.js';
 import type { CredentialStore } from '../state/credentials.js';
 import type { NimbusConfig } from '../config.js';
-import type { WireRequest } from '../protocol/types.js';
+import type { WireRequest, WireResponse } from '../protocol/types.js';
+import type { Readable } from 'node:stream';
 
 /** Calls another service in-process through the same dispatch as an external request. */
 export interface InternalClient {
@@ -67,6 +68,30 @@ export interface ServiceDefinition {
   readonly routes?: readonly OwnRoute[];
   /** Browser CORS answered from the service's own configuration (S3 bucket CORS rules). */
   readonly cors?: ServiceCors;
+  /**
+   * Requests the service answers outside its API model (S3 website endpoints, browser POST
+   * uploads): a cheap synchronous test of the request, returning the handler that answers it,
+   * or undefined to route it as an operation. Called once per request after service detection.
+   */
+  readonly intercept?: (provider: Provider, req: WireRequest) => InterceptHandler | undefined;
+}
+
+/** Answers an intercepted request; a thrown ServiceError is serialized in the service's protocol. */
+export type InterceptHandler = (io: InterceptIO) => Promise<WireResponse>;
+
+/** What the gateway lends an intercepted request's handler. */
+export interface InterceptIO {
+  readonly requestId: string;
+  /** The request body, unread. */
+  readonly body: Readable;
+  /**
+   * The principal and secret of an access key as the gateway authenticates signed requests
+   * (issued keys, the local `test` key, 12-digit account keys); the secret is undefined when
+   * nimbus does not check that key's signatures, the whole answer when the key is refused.
+   */
+  credential(accessKeyId: string): { principal: Principal; secret?: string; sessionToken?: string } | undefined;
+  /** The context of an operation call made on behalf of this request. */
+  context(operation: string, principal: Principal, region: string): RequestContext;
 }
 
 /** How a service answers browser CORS itself; undefined answers leave it to the gateway's permissive default. */

@@ -14,6 +14,7 @@ import { ownRoute, corsHeaders, isPreflight, permissivePreflight, type OwnRouteH
 import { methodName, ServiceTable, type LoadedService } from './services.js';
 import { InternalClientImpl } from './internal-client.js';
 import { fallbackError } from './fallback-error.js';
+import { interceptIO, interceptOf } from './intercept.js';
 import { parseAuthorization } from '../auth/sigv4.js';
 import { isAwsChunked } from '../auth/streaming.js';
 import { decodedBodyStream, decodeChunkedBuffer } from './body.js';
@@ -26,7 +27,7 @@ import type { Logger } from '../shared/logger.js';
 import type { NimbusConfig } from '../config.js';
 import type { Storage } from '../state/storage.js';
 import type { CredentialStore } from '../state/credentials.js';
-import type { RequestContext, ServiceDefinition, ServiceEnv } from './context.js';
+import type { InterceptHandler, RequestContext, ServiceDefinition, ServiceEnv } from './context.js';
 import type { Operation } from '../models/model.js';
 
 /** Bodies of non-streaming operations are read whole; past this they are refused. */
@@ -81,6 +82,8 @@ export class Gateway implements OwnRouteHost {
     x.region = x.auth?.region || this.config.defaultRegion;
     x.codec = chooseCodec(x, service.model);
     if (isPreflight(x)) return this.preflight(x, service);
+    const intercepted = interceptOf(x, service);
+    if (intercepted) return this.intercepted(x, intercepted);
     if (!x.bodyRead) {
       // rest protocols route on method and path alone, so a streaming upload is known before its body.
       const early = x.codec.hasStreamingInput ? x.codec.resolveOperation(x, x.model) : undefined;
@@ -120,6 +123,12 @@ export class Gateway implements OwnRouteHost {
     x.response = { statusCode: 200, headers: { ...(own ?? permissivePreflight(x)), 'content-length': '0' } };
     writeResponse(x.res, x.response);
     this.log(x, service.name, 'OPTIONS');
+  }
+
+  /** Answers a request the service takes outside its API model (ServiceDefinition.intercept). */
+  private async intercepted(x: Exchange, handler: InterceptHandler): Promise<void> {
+    x.response = await handler(interceptIO(x, this));
+    this.respond(x);
   }
 
   private async readWholeBody(x: Exchange): Promise<void> {

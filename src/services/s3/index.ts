@@ -2,6 +2,8 @@
 import type { ServiceDefinition } from '../../gateway/context.js';
 import type { WireRequest } from '../../protocol/types.js';
 import { S3Provider } from './provider.js';
+import { startLifecycleSweeper, stopLifecycleSweepers, sweepRoute } from './lifecycle-sweeper.js';
+import { s3Intercept } from './intercept.js';
 
 /** The bucket a (path-style) request names, or undefined for the service root. */
 function bucketOf(req: WireRequest): string | undefined {
@@ -17,7 +19,16 @@ function bucketOf(req: WireRequest): string | undefined {
 /** The s3 service definition; buckets answer browser CORS from their own CORS configuration. */
 export const s3: ServiceDefinition = {
   name: 's3',
-  create: (env) => new S3Provider(env),
+  create: (env) => {
+    const provider = new S3Provider(env);
+    startLifecycleSweeper(provider.store, env);
+    return provider;
+  },
+  stop: () => stopLifecycleSweepers(),
+  routes: [
+    { path: '/_nimbus/s3/lifecycle/sweep', answer: (provider, query) => sweepRoute((provider as S3Provider).store, query) },
+  ],
+  intercept: (provider, req) => s3Intercept(provider as S3Provider, req),
   cors: {
     preflight(provider, req) {
       const bucket = bucketOf(req);

@@ -1,7 +1,7 @@
 /**
  * Browser POST uploads through the engine: policies and fields made by boto3's
  * generate_presigned_post, the form encoded by undici's FormData (a browser's encoder),
- * then parsed, checked and stored. The policy signature is checked upstream, not here.
+ * then parsed, checked and stored. The policy signature is checked by the caller's `authorize`.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,6 +13,7 @@ import { postObject } from './post-object.js';
 import { isServiceError } from '../../shared/errors.js';
 import { externalClients, runBoto3 } from '../../../test/helpers/nimbus.js';
 import type { RequestContext } from '../../gateway/context.js';
+import { rootPrincipal } from '../../shared/principal.js';
 
 const B = 'post-bucket';
 let storage: Storage;
@@ -24,7 +25,7 @@ before(() => {
 });
 after(() => storage.close());
 
-const ctx = (offsetMs = 0) => ({ account: '000000000000', region: 'us-east-1', clock: { now: () => Date.now() + offsetMs } }) as unknown as RequestContext;
+const ctx = (offsetMs = 0) => ({ account: '000000000000', region: 'us-east-1', principal: rootPrincipal('000000000000'), requestId: 'req', clock: { now: () => Date.now() + offsetMs } }) as unknown as RequestContext;
 
 const boto = externalClients().present.find((c) => c.kind === 'boto3');
 
@@ -64,7 +65,7 @@ const RANGE = [['content-length-range', 1, 64], ['starts-with', '$Content-Type',
 test('a form within its policy stores the object; success_action_status 201; ${filename} in the key', { skip }, async () => {
   const fields = await presignedPost('uploads/${filename}', { 'Content-Type': 'image/png', success_action_status: '201' }, [...RANGE, { success_action_status: '201' }]);
   const f = await form(fields, 'png bytes');
-  const out = await postObject(store, ctx(), B, f.contentType, f.body);
+  const out = await postObject(store, B, f.contentType, f.body, () => ctx());
   assert.deepEqual(out, { status: 201, bucket: B, key: 'uploads/photo.png', etag: `"${createHash('md5').update('png bytes').digest('hex')}"` });
   const row = store.object(B, 'uploads/photo.png')!;
   assert.equal(row.size, 9);
@@ -75,7 +76,7 @@ test('a form within its policy stores the object; success_action_status 201; ${f
 test('content-length-range: EntityTooLarge, and nothing stored', { skip }, async () => {
   const fields = await presignedPost('big.png', { 'Content-Type': 'image/png' }, RANGE);
   const f = await form(fields, 'x'.repeat(65));
-  const e = await rejected(postObject(store, ctx(), B, f.contentType, f.body));
+  const e = await rejected(postObject(store, B, f.contentType, f.body, () => ctx()));
   assert.deepEqual([e.code, e.message, e.fields], ['EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', { ProposedSize: 65, MaxSizeAllowed: 64 }]);
   assert.equal(store.object(B, 'big.png'), undefined);
 });
@@ -83,24 +84,24 @@ test('content-length-range: EntityTooLarge, and nothing stored', { skip }, async
 test('policy failures: a condition not met, an uncovered field, an expired policy', { skip }, async () => {
   const fields = await presignedPost('fixed.png', { 'Content-Type': 'image/png' }, RANGE);
   const wrongKey = await form({ ...fields, key: 'other.png' }, 'x');
-  const e1 = await rejected(postObject(store, ctx(), B, wrongKey.contentType, wrongKey.body));
+  const e1 = await rejected(postObject(store, B, wrongKey.contentType, wrongKey.body, () => ctx()));
   assert.deepEqual([e1.code, e1.status, e1.message], ['AccessDenied', 403, 'Invalid according to Policy: Policy Condition failed: ["eq", "$key", "fixed.png"]']);
   const wrongType = await form({ ...fields, 'Content-Type': 'text/html' }, 'x');
-  const e2 = await rejected(postObject(store, ctx(), B, wrongType.contentType, wrongType.body));
+  const e2 = await rejected(postObject(store, B, wrongType.contentType, wrongType.body, () => ctx()));
   assert.equal(e2.message, 'Invalid according to Policy: Policy Condition failed: ["starts-with", "$Content-Type", "image/"]');
   const extra = await form({ ...fields, 'x-amz-meta-note': 'hi' }, 'x');
-  const e3 = await rejected(postObject(store, ctx(), B, extra.contentType, extra.body));
+  const e3 = await rejected(postObject(store, B, extra.contentType, extra.body, () => ctx()));
   assert.equal(e3.message, 'Invalid according to Policy: Extra input fields: x-amz-meta-note');
   const late = await form(fields, 'x');
-  const e4 = await rejected(postObject(store, ctx(3600_000), B, late.contentType, late.body));
+  const e4 = await rejected(postObject(store, B, late.contentType, late.body, () => ctx(3600_000)));
   assert.deepEqual([e4.code, e4.message], ['AccessDenied', 'Invalid according to Policy: Policy expired.']);
   const ok = await form(fields, 'x');
-  assert.equal((await postObject(store, ctx(), B, ok.contentType, ok.body)).status, 204);
+  assert.equal((await postObject(store, B, ok.contentType, ok.body, () => ctx())).status, 204);
 });
 
 test('a form without a key field is refused', async () => {
   const f = await form({ policy: 'e30=' }, 'x');
-  const e = await rejected(postObject(store, ctx(), B, f.contentType, f.body));
+  const e = await rejected(postObject(store, B, f.contentType, f.body, () => ctx()));
   assert.equal(e.code, 'InvalidArgument');
   assert.equal(e.fields.ArgumentName, 'key');
 });

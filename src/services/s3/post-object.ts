@@ -1,8 +1,8 @@
 /**
  * A browser POST upload (multipart/form-data): the fields before the file part are
  * collected, checked against the signed policy, then the file part streams to a blob
- * and becomes the object, as PutObject would store it. The policy's signature is
- * verified by the caller's `verifySignature` (auth), from x-amz-credential and x-amz-signature.
+ * and becomes the object, as PutObject would store it. The caller's `authorize` checks
+ * the form's signature (x-amz-credential, x-amz-signature) and names who uploads.
  */
 import { Readable } from 'node:stream';
 import { createRequire } from 'node:module';
@@ -49,6 +49,10 @@ function putInputOf(bucket: string, key: string, fields: ReadonlyMap<string, str
   if (fields.has('content-disposition')) input.ContentDisposition = fields.get('content-disposition');
   if (fields.has('content-encoding')) input.ContentEncoding = fields.get('content-encoding');
   if (fields.has('x-amz-storage-class')) input.StorageClass = fields.get('x-amz-storage-class') as PutObjectRequest['StorageClass'];
+  if (fields.has('acl')) input.ACL = fields.get('acl') as PutObjectRequest['ACL'];
+  if (fields.has('x-amz-website-redirect-location')) input.WebsiteRedirectLocation = fields.get('x-amz-website-redirect-location');
+  if (fields.has('expires')) input.Expires = fields.get('expires');
+  if (fields.has('content-language')) input.ContentLanguage = fields.get('content-language');
   if (Object.keys(meta).length > 0) input.Metadata = meta;
   return input;
 }
@@ -68,7 +72,7 @@ async function* withinRange(body: AsyncIterable<Buffer>, check: (size: number, d
  * Receives a POST upload to `bucket`: `form` is the request body, `contentType` its header.
  * Rejects with S3's errors: a missing key or file, policy failures, sizes outside the range.
  */
-export function postObject(store: S3Store, ctx: RequestContext, bucket: string, contentType: string, form: Readable, verifySignature?: (fields: ReadonlyMap<string, string>) => void): Promise<PostObjectResult> {
+export function postObject(store: S3Store, bucket: string, contentType: string, form: Readable, authorize: (fields: ReadonlyMap<string, string>) => RequestContext): Promise<PostObjectResult> {
   return new Promise<PostObjectResult>((resolve, reject) => {
     const fields = new Map<string, string>();
     let sawFile = false;
@@ -96,8 +100,8 @@ export function postObject(store: S3Store, ctx: RequestContext, bucket: string, 
         const keyField = fields.get('key');
         if (keyField === undefined) throw invalidArgument('Bucket POST must contain a field named \'key\'.  If it is specified, please check the order of the fields.', 'key', '');
         const key = keyField.replace(/\$\{filename\}/g, info.filename ?? '');
-        // The signature covers the policy field: the auth layer checks it from x-amz-credential / x-amz-signature.
-        verifySignature?.(fields);
+        // The signature covers the policy field; the signer is who uploads.
+        const ctx = authorize(fields);
         const policyField = fields.get('policy');
         let body: Readable = stream;
         if (policyField !== undefined) {
@@ -105,7 +109,7 @@ export function postObject(store: S3Store, ctx: RequestContext, bucket: string, 
           checkPolicyFields(policy, fields, bucket, ctx.clock.now());
           body = Readable.from(withinRange(stream, (n, done) => checkPolicySize(policy, n, done)));
         }
-        putObject(store, ctx, putInputOf(bucket, key, fields, info.mimeType, body)).then((out) => {
+        putObject(store, ctx, putInputOf(bucket, key, fields, info.mimeType, body), 'ObjectCreated:Post').then((out) => {
           const status = fields.get('success_action_status');
           const redirect = fields.get('success_action_redirect') ?? fields.get('redirect');
           const result: PostObjectResult = { status: status === '200' ? 200 : status === '201' ? 201 : 204, bucket, key, etag: out.ETag! };

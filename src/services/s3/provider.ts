@@ -13,6 +13,13 @@ import { deleteObject, deleteObjects, getObject, headObject, putObject } from '.
 import { copyObject } from './operations/copy-ops.js';
 import { listObjects, listObjectsV2 } from './operations/list-ops.js';
 import * as config from './operations/config-ops.js';
+import * as website from './operations/website-ops.js';
+import * as acl from './operations/acl-ops.js';
+import { getObjectAttributes } from './operations/attributes-ops.js';
+import { initAttributes } from './attributes.js';
+import * as lock from './operations/lock-ops.js';
+import * as lifecycle from './operations/lifecycle-ops.js';
+import * as notification from './operations/notification-ops.js';
 import { getBucketVersioning, listObjectVersions, putBucketVersioning } from './operations/version-ops.js';
 import {
   deleteBucketTagging, deleteObjectTagging, getBucketTagging, getObjectTagging, putBucketTagging, putObjectTagging,
@@ -27,6 +34,8 @@ export class S3Provider implements m.S3Operations {
 
   constructor(readonly env: ServiceEnv) {
     this.store = new S3Store(env.storage);
+    acl.initAcls(this.store);
+    initAttributes(this.store);
   }
 
   async createBucket(ctx: RequestContext, input: m.CreateBucketRequest): Promise<m.CreateBucketOutput> { return createBucket(this.store, ctx, input); }
@@ -70,17 +79,32 @@ export class S3Provider implements m.S3Operations {
   async putBucketEncryption(ctx: RequestContext, input: m.PutBucketEncryptionRequest): Promise<void> { config.putBucketEncryption(this.store, ctx, input); }
   async getBucketEncryption(ctx: RequestContext, input: m.GetBucketEncryptionRequest): Promise<m.GetBucketEncryptionOutput> { return config.getBucketEncryption(this.store, ctx, input); }
   async deleteBucketEncryption(ctx: RequestContext, input: m.DeleteBucketEncryptionRequest): Promise<void> { config.deleteBucketEncryption(this.store, ctx, input); }
+  putBucketNotificationConfiguration(ctx: RequestContext, input: m.PutBucketNotificationConfigurationRequest): Promise<void> { return notification.putBucketNotificationConfiguration(this.store, ctx, input); }
+  async getBucketNotificationConfiguration(ctx: RequestContext, input: m.GetBucketNotificationConfigurationRequest): Promise<m.NotificationConfiguration> { return notification.getBucketNotificationConfiguration(this.store, ctx, input); }
 
   /** The answer to a browser preflight for a bucket (headers of a 200), or 403 AccessForbidden; not an S3 operation. */
   preflight(bucket: string, origin: string, method: string, requestHeaders: string | undefined): Record<string, string> {
     return config.bucketPreflight(this.store, bucket, origin, method, requestHeaders);
   }
 
-  /** A browser POST upload (multipart/form-data) to a bucket; not an operation of the model, so the gateway calls it. */
-  postObject(ctx: RequestContext, bucket: string, contentType: string, form: Readable, verifySignature?: (fields: ReadonlyMap<string, string>) => void): Promise<PostObjectResult> {
-    requireBucket(this.store, ctx, bucket);
-    return postObject(this.store, ctx, bucket, contentType, form, verifySignature);
+  /** A browser POST upload (multipart/form-data) to a bucket; not an operation of the model (see intercept.ts). */
+  postObject(bucket: string, contentType: string, form: Readable, authorize: (fields: ReadonlyMap<string, string>) => RequestContext): Promise<PostObjectResult> {
+    return postObject(this.store, bucket, contentType, form, authorize);
   }
+
+  /** Whether an unsigned POST upload may write to a bucket (public-read-write ACL, public ACLs not ignored). */
+  anonymousWriteAllowed(bucket: string): boolean {
+    return acl.anonymousWriteAllowed(this.store, bucket);
+  }
+
+  async putBucketWebsite(ctx: RequestContext, input: m.PutBucketWebsiteRequest): Promise<void> { website.putBucketWebsite(this.store, ctx, input); }
+  async getBucketWebsite(ctx: RequestContext, input: m.GetBucketWebsiteRequest): Promise<m.GetBucketWebsiteOutput> { return website.getBucketWebsite(this.store, ctx, input); }
+  async deleteBucketWebsite(ctx: RequestContext, input: m.DeleteBucketWebsiteRequest): Promise<void> { website.deleteBucketWebsite(this.store, ctx, input); }
+  async getBucketAcl(ctx: RequestContext, input: m.GetBucketAclRequest): Promise<m.GetBucketAclOutput> { return acl.getBucketAcl(this.store, ctx, input); }
+  async putBucketAcl(ctx: RequestContext, input: m.PutBucketAclRequest): Promise<void> { acl.putBucketAcl(this.store, ctx, input); }
+  async getObjectAcl(ctx: RequestContext, input: m.GetObjectAclRequest): Promise<m.GetObjectAclOutput> { return acl.getObjectAcl(this.store, ctx, input); }
+  async putObjectAcl(ctx: RequestContext, input: m.PutObjectAclRequest): Promise<m.PutObjectAclOutput> { return acl.putObjectAcl(this.store, ctx, input); }
+  getObjectAttributes(ctx: RequestContext, input: m.GetObjectAttributesRequest): Promise<m.GetObjectAttributesOutput> { return getObjectAttributes(this.store, ctx, input); }
 
   /** The CORS headers of an actual request with Origin to a bucket; not an S3 operation. */
   corsHeaders(bucket: string, origin: string, method: string): Record<string, string> {
@@ -94,4 +118,14 @@ export class S3Provider implements m.S3Operations {
   abortMultipartUpload(ctx: RequestContext, input: m.AbortMultipartUploadRequest): Promise<m.AbortMultipartUploadOutput> { return abortMultipartUpload(this.store, ctx, input); }
   listParts(ctx: RequestContext, input: m.ListPartsRequest): Promise<m.ListPartsOutput> { return listParts(this.store, ctx, input); }
   listMultipartUploads(ctx: RequestContext, input: m.ListMultipartUploadsRequest): Promise<m.ListMultipartUploadsOutput> { return listMultipartUploads(this.store, ctx, input); }
+
+  putObjectLockConfiguration(ctx: RequestContext, input: m.PutObjectLockConfigurationRequest): Promise<m.PutObjectLockConfigurationOutput> { return Promise.resolve(lock.putObjectLockConfiguration(this.store, ctx, input)); }
+  getObjectLockConfiguration(ctx: RequestContext, input: m.GetObjectLockConfigurationRequest): Promise<m.GetObjectLockConfigurationOutput> { return Promise.resolve(lock.getObjectLockConfiguration(this.store, ctx, input)); }
+  putObjectRetention(ctx: RequestContext, input: m.PutObjectRetentionRequest): Promise<m.PutObjectRetentionOutput> { return Promise.resolve(lock.putObjectRetention(this.store, ctx, input)); }
+  getObjectRetention(ctx: RequestContext, input: m.GetObjectRetentionRequest): Promise<m.GetObjectRetentionOutput> { return Promise.resolve(lock.getObjectRetention(this.store, ctx, input)); }
+  putObjectLegalHold(ctx: RequestContext, input: m.PutObjectLegalHoldRequest): Promise<m.PutObjectLegalHoldOutput> { return Promise.resolve(lock.putObjectLegalHold(this.store, ctx, input)); }
+  getObjectLegalHold(ctx: RequestContext, input: m.GetObjectLegalHoldRequest): Promise<m.GetObjectLegalHoldOutput> { return Promise.resolve(lock.getObjectLegalHold(this.store, ctx, input)); }
+  putBucketLifecycleConfiguration(ctx: RequestContext, input: m.PutBucketLifecycleConfigurationRequest): Promise<m.PutBucketLifecycleConfigurationOutput> { return Promise.resolve(lifecycle.putBucketLifecycleConfiguration(this.store, ctx, input)); }
+  getBucketLifecycleConfiguration(ctx: RequestContext, input: m.GetBucketLifecycleConfigurationRequest): Promise<m.GetBucketLifecycleConfigurationOutput> { return Promise.resolve(lifecycle.getBucketLifecycleConfiguration(this.store, ctx, input)); }
+  async deleteBucketLifecycle(ctx: RequestContext, input: m.DeleteBucketLifecycleRequest): Promise<void> { lifecycle.deleteBucketLifecycle(this.store, ctx, input); }
 }

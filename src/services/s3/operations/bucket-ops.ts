@@ -9,6 +9,8 @@ import type { S3Store } from '../store.js';
 import { invalidBucketName, isValidBucketName, ownerOf, requireBucket } from '../buckets.js';
 import { invalidArgument } from '../errors.js';
 import { initialBucketConfig } from './config-ops.js';
+import { createBucketGrants, saveBucketGrants } from './acl-ops.js';
+import { enableObjectLockOnCreate } from '../object-lock.js';
 
 const US_EAST_1 = 'us-east-1';
 const MAX_BUCKETS_PAGE = 10000;
@@ -35,9 +37,12 @@ export function createBucket(store: S3Store, ctx: RequestContext, input: CreateB
     if (existing.region === US_EAST_1 && region === US_EAST_1) return { Location: `/${name}` };
     throw new ServiceError('BucketAlreadyOwnedByYou', 'Your previous request to create the named bucket succeeded and you already own it.', { status: 409, fields: { BucketName: name } });
   }
+  const grants = createBucketGrants(input, ctx.account);
   store.storage.db.transaction(() => {
     store.insertBucket({ name, account: ctx.account, region, created: ctx.clock.now() });
     initialBucketConfig(store, name, input.ObjectOwnership);
+    saveBucketGrants(store, name, grants);
+    if (input.ObjectLockEnabledForBucket === true) enableObjectLockOnCreate(store, name);
   })();
   return { Location: region === US_EAST_1 ? `/${name}` : `http://${name}.s3.amazonaws.com/` };
 }

@@ -6,6 +6,7 @@ import type { CopyObjectRequest, CopyObjectOutput, CopyObjectResult } from '../.
 import type { BucketRow, ObjectRow, S3Store } from '../store.js';
 import { NULL_VERSION } from '../store.js';
 import { requireBucket } from '../buckets.js';
+import { requestedGrants, saveObjectGrants } from './acl-ops.js';
 import { noSuchKey } from '../errors.js';
 import { checkVersionId, noSuchVersion, reportsVersion, versionIdFor } from '../versions.js';
 import { encodeTags, parseTaggingHeader } from '../tagging.js';
@@ -14,6 +15,9 @@ import { parseCopySource } from '../copy-source.js';
 import { COPY_SOURCE_NAMES, checkReadConditions, checkWriteConditions } from '../conditions.js';
 import { headersFrom, headersOf } from '../objects.js';
 import { CHECKSUM_MEMBER, createHasher, isAlgorithm, type ChecksumAlgorithmName } from '../checksums.js';
+import { applyLock, lockForWrite } from '../object-lock.js';
+import { expirationOf } from './lifecycle-ops.js';
+import { notifyObject } from '../notification-delivery.js';
 
 /** The source object of a copy (the version named, else the current one), after its CopySource* conditions (412 when one fails). */
 export function copySourceObject(store: S3Store, ctx: RequestContext, copySource: string, c: { CopySourceIfMatch?: string; CopySourceIfNoneMatch?: string; CopySourceIfModifiedSince?: Date; CopySourceIfUnmodifiedSince?: Date }): ObjectRow {
@@ -56,6 +60,8 @@ export async function copyBlob(store: S3Store, blob: string, range: { start: num
 /** CopyObject. */
 export async function copyObject(store: S3Store, ctx: RequestContext, input: CopyObjectRequest): Promise<CopyObjectOutput> {
   requireBucket(store, ctx, input.Bucket);
+  // The copy gets the lock asked for or the bucket's default retention, never the source's.
+  const lock = lockForWrite(store, input.Bucket, input, ctx.clock.now());
   const source = copySourceObject(store, ctx, input.CopySource, input);
   const sourceBucket = store.bucket(source.bucket)!;
   const replace = input.MetadataDirective === 'REPLACE';
@@ -68,6 +74,7 @@ export async function copyObject(store: S3Store, ctx: RequestContext, input: Cop
   const tags = input.TaggingDirective === 'REPLACE' ? encodeTags(parseTaggingHeader(input.Tagging ?? '')) : source.tags;
   const named = input.ChecksumAlgorithm?.toUpperCase();
   const algorithm: ChecksumAlgorithmName = isAlgorithm(named) ? named : isAlgorithm(source.checksum_algorithm ?? undefined) && source.checksum_type !== 'COMPOSITE' ? source.checksum_algorithm as ChecksumAlgorithmName : 'CRC64NVME';
+  const grants = requestedGrants(store, input.Bucket, ctx.account, input, false);
   const copied = await copyBlob(store, source.blob, undefined, algorithm);
   const headers = replace ? headersFrom(input) : headersOf(source);
   if (!replace && input.StorageClass !== undefined) headers.storage_class = input.StorageClass === 'STANDARD' ? null : input.StorageClass;
@@ -85,16 +92,21 @@ export async function copyObject(store: S3Store, ctx: RequestContext, input: Cop
       row.version_id = versionIdFor(bucket);
       row.seq = store.newSeq();
       released = store.putObject(row);
+      applyLock(store, input.Bucket, row.key, row.version_id, lock);
+      saveObjectGrants(store, input.Bucket, row.seq, grants);
     })();
   } catch (e) {
     store.dropBlobs([copied.blob]);
     throw e;
   }
   store.dropBlobs(released);
+  notifyObject(store, ctx, 'ObjectCreated:Copy', bucket!, row.key, { size: row.size, etag: row.etag, versionId: row.version_id });
   const result: CopyObjectResult = { ETag: `"${row.etag}"`, LastModified: new Date(row.modified), ChecksumType: 'FULL_OBJECT' };
   (result as Record<string, unknown>)[CHECKSUM_MEMBER[algorithm]] = copied.checksum;
   const out: CopyObjectOutput = { CopyObjectResult: result, ServerSideEncryption: 'AES256' };
   if (bucket!.versioning !== null) out.VersionId = row.version_id;
+  const expiration = expirationOf(store, row);
+  if (expiration !== undefined) out.Expiration = expiration;
   if (reportsVersion(sourceBucket, source)) out.CopySourceVersionId = source.version_id;
   return out;
 }

@@ -18,6 +18,9 @@ import { reportsVersion, versionIdFor } from '../versions.js';
 import { encodeTags, parseTaggingHeader } from '../tagging.js';
 import { currentEtag } from './object-ops.js';
 import { ownerOf, requireBucket } from '../buckets.js';
+import { completeUploadGrants, requestedGrants, saveUploadGrants } from './acl-ops.js';
+import { recordParts } from '../attributes.js';
+import type { PartRow } from '../store.js';
 import { invalidArgument, malformedXml, noSuchKey, noSuchUpload } from '../errors.js';
 import { receiveBody } from '../receive.js';
 import { headersFrom } from '../objects.js';
@@ -26,6 +29,9 @@ import { CHECKSUM_MEMBER, createHasher, isAlgorithm, type ChecksumAlgorithmName 
 import { copyBlob, copySourceObject } from './copy-ops.js';
 import { parseRange } from './object-ops.js';
 import { urlEncodeKey } from './list-ops.js';
+import { applyLock, lockForCompletion, lockForWrite, locksOf } from '../object-lock.js';
+import { abortOf, expirationOf } from './lifecycle-ops.js';
+import { notifyObject } from '../notification-delivery.js';
 
 /** Every part but the last must be at least 5 MiB (Amazon S3 multipart upload limits). */
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
@@ -64,14 +70,21 @@ export async function createMultipartUpload(store: S3Store, ctx: RequestContext,
   } else if (type !== undefined) {
     throw new ServiceError('InvalidRequest', 'The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.', { status: 400 });
   }
+  const grants = requestedGrants(store, input.Bucket, ctx.account, input, false);
   const now = ctx.clock.now();
   const row: UploadRow = {
     upload_id: newUploadId(now), bucket: input.Bucket, key: input.Key, initiated: now, account: ctx.account,
     ...headersFrom(input), checksum_algorithm: algorithm ?? null, checksum_type: type ?? null,
     tags: input.Tagging !== undefined ? encodeTags(parseTaggingHeader(input.Tagging)) : null,
   };
-  store.insertUpload(row);
+  const lock = lockForWrite(store, input.Bucket, input, now);
+  store.storage.db.transaction(() => {
+    store.insertUpload(row);
+    if (lock) locksOf(store).setUpload(row.upload_id, lock);
+    saveUploadGrants(store, row.upload_id, grants);
+  })();
   const out: CreateMultipartUploadOutput = { Bucket: input.Bucket, Key: input.Key, UploadId: row.upload_id, ServerSideEncryption: 'AES256' };
+  Object.assign(out, abortOf(store, input.Bucket, input.Key, now));
   if (algorithm) {
     out.ChecksumAlgorithm = algorithm as ChecksumAlgorithm;
     out.ChecksumType = type;
@@ -198,6 +211,7 @@ export async function completeMultipartUpload(store: S3Store, ctx: RequestContex
     checksum_algorithm: algorithm, checksum_value: checksum, checksum_type: type, parts_count: parts.length,
     version_id: NULL_VERSION, delete_marker: 0, seq: 0, tags: upload.tags,
   };
+  const partList: readonly PartRow[] = parts;
   let released: string[] = [];
   let bucket: BucketRow | undefined;
   try {
@@ -207,19 +221,26 @@ export async function completeMultipartUpload(store: S3Store, ctx: RequestContex
       checkWriteConditions(input, currentEtag(store, input.Bucket, input.Key), input.Key, noSuchKey);
       row.version_id = versionIdFor(bucket);
       row.seq = store.newSeq();
+      const lock = lockForCompletion(store, input.Bucket, input.UploadId, row.modified);
       released = store.completeUpload(input.UploadId, row);
+      applyLock(store, input.Bucket, row.key, row.version_id, lock);
+      completeUploadGrants(store, input.UploadId, input.Bucket, row.seq);
+      recordParts(store, input.Bucket, row.seq, partList, upload.checksum_algorithm !== null);
     })();
   } catch (e) {
     store.dropBlobs([info.id]);
     throw e;
   }
   store.dropBlobs(released);
+  notifyObject(store, ctx, 'ObjectCreated:CompleteMultipartUpload', bucket!, row.key, { size: row.size, etag: row.etag, versionId: row.version_id });
   const out: CompleteMultipartUploadOutput = {
     Location: `${ctx.endpoint}/${input.Bucket}/${encodeURIComponent(input.Key).replace(/%2F/g, '/')}`,
     Bucket: input.Bucket, Key: input.Key, ETag: `"${row.etag}"`, ServerSideEncryption: 'AES256', ChecksumType: type as ChecksumType,
   };
   (out as Record<string, unknown>)[CHECKSUM_MEMBER[algorithm]] = checksum;
   if (bucket!.versioning !== null) out.VersionId = row.version_id;
+  const expiration = expirationOf(store, row);
+  if (expiration !== undefined) out.Expiration = expiration;
   return out;
 }
 

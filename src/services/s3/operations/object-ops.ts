@@ -15,18 +15,27 @@ import { receiveBody } from '../receive.js';
 import { checkReadConditions, checkWriteConditions } from '../conditions.js';
 import { headersFrom, readOutput } from '../objects.js';
 import { CHECKSUM_MEMBER } from '../checksums.js';
+import { requestedGrants, saveObjectGrants } from './acl-ops.js';
+import { applyLock, checkVersionDelete, lockForWrite, lockOutput } from '../object-lock.js';
+import { expirationOf } from './lifecycle-ops.js';
+import { notifyObject } from '../notification-delivery.js';
 
 const MAX_DELETE_KEYS = 1000;
 /** Objects up to this size are read into memory for GetObject rather than streamed. */
 const SMALL_OBJECT = 64 * 1024;
 const RANGE = /^bytes=(\d*)-(\d*)$/;
 
-/** PutObject: the body streams to a blob; the object row is committed only once the blob is whole and verified. */
-export async function putObject(store: S3Store, ctx: RequestContext, input: PutObjectRequest): Promise<PutObjectOutput> {
+/**
+ * PutObject: the body streams to a blob; the object row is committed only once the blob is whole and verified.
+ * `event` is the notification it emits (a browser POST upload stores through here too).
+ */
+export async function putObject(store: S3Store, ctx: RequestContext, input: PutObjectRequest, event: 'ObjectCreated:Put' | 'ObjectCreated:Post' = 'ObjectCreated:Put'): Promise<PutObjectOutput> {
   requireBucket(store, ctx, input.Bucket);
   const conditional = input.IfMatch !== undefined || input.IfNoneMatch !== undefined;
   if (conditional) checkWriteConditions(input, currentEtag(store, input.Bucket, input.Key), input.Key, noSuchKey);
   const tags = input.Tagging !== undefined ? encodeTags(parseTaggingHeader(input.Tagging)) : null;
+  const lock = lockForWrite(store, input.Bucket, input, ctx.clock.now(), hasIntegrity(input));
+  const grants = requestedGrants(store, input.Bucket, ctx.account, input, false);
   const body = await receiveBody(store.storage.blobs, input.Body!, input);
   const row: ObjectRow = {
     bucket: input.Bucket, key: input.Key, blob: body.blob, size: body.size, etag: body.md5.toString('hex'), modified: ctx.clock.now(),
@@ -44,15 +53,26 @@ export async function putObject(store: S3Store, ctx: RequestContext, input: PutO
       row.version_id = versionIdFor(bucket);
       row.seq = store.newSeq();
       released = store.putObject(row);
+      applyLock(store, input.Bucket, row.key, row.version_id, lock);
+      saveObjectGrants(store, input.Bucket, row.seq, grants);
     })();
   } catch (e) {
     store.dropBlobs([body.blob]);
     throw e;
   }
   store.dropBlobs(released);
+  notifyObject(store, ctx, event, bucket!, row.key, { size: row.size, etag: row.etag, versionId: row.version_id });
   const out: PutObjectOutput = { ETag: `"${row.etag}"`, [CHECKSUM_MEMBER[body.algorithm]]: body.checksum, ChecksumType: 'FULL_OBJECT', ServerSideEncryption: 'AES256' };
   if (bucket!.versioning !== null) out.VersionId = row.version_id;
+  const expiration = expirationOf(store, row);
+  if (expiration !== undefined) out.Expiration = expiration;
   return out;
+}
+
+/** Whether a PutObject carries Content-MD5 or a checksum (S3 requires one with Object Lock). */
+function hasIntegrity(input: PutObjectRequest): boolean {
+  return input.ContentMD5 !== undefined || input.ChecksumAlgorithm !== undefined || input.ChecksumCRC32 !== undefined || input.ChecksumCRC32C !== undefined
+    || input.ChecksumCRC64NVME !== undefined || input.ChecksumSHA1 !== undefined || input.ChecksumSHA256 !== undefined;
 }
 
 /** The ETag of a key's current version, undefined when there is none (or it is a delete marker). */
@@ -87,6 +107,16 @@ function versionMembers(out: { VersionId?: string; TagCount?: number }, bucket: 
   if (row.tags !== null) out.TagCount = tagCount(row.tags);
 }
 
+/** Object Lock state of the version read; the lifecycle expiration of a current one. */
+function readMembers(store: S3Store, out: GetObjectOutput | HeadObjectOutput, bucket: BucketRow, row: ObjectRow, versionId: string | undefined): void {
+  // Lock state exists only in versioned buckets.
+  if (bucket.versioning !== null) Object.assign(out, lockOutput(store, row.bucket, row.key, row.version_id));
+  if (versionId === undefined) {
+    const expiration = expirationOf(store, row);
+    if (expiration !== undefined) out.Expiration = expiration;
+  }
+}
+
 function rangeOf(input: { Range?: string }, row: ObjectRow): { start: number; end: number } | undefined {
   if (input.Range === undefined) return undefined;
   const r = parseRange(input.Range, row.size);
@@ -103,6 +133,7 @@ export async function getObject(store: S3Store, ctx: RequestContext, input: GetO
   const range = rangeOf(input, row);
   const out = readOutput(row, input.ChecksumMode, range === undefined) as GetObjectOutput;
   versionMembers(out, bucket, row);
+  readMembers(store, out, bucket, row, input.VersionId);
   if (range) {
     out.ContentRange = `bytes ${range.start}-${range.end}/${row.size}`;
     out.ContentLength = range.end - range.start + 1;
@@ -128,6 +159,7 @@ export async function headObject(store: S3Store, ctx: RequestContext, input: Hea
   const range = rangeOf(input, row);
   const out = readOutput(row, input.ChecksumMode, range === undefined) as HeadObjectOutput;
   versionMembers(out, bucket, row);
+  readMembers(store, out, bucket, row, input.VersionId);
   out.ContentLength = range ? range.end - range.start + 1 : row.size;
   if (range) out.ContentRange = `bytes ${range.start}-${range.end}/${row.size}`;
   return out;
@@ -137,6 +169,8 @@ export async function headObject(store: S3Store, ctx: RequestContext, input: Hea
 interface DeleteOutcome {
   deleteMarker: boolean;
   versionId?: string;
+  /** Whether a version was removed or a delete marker created (what S3 notifies). */
+  changed: boolean;
 }
 
 /**
@@ -144,15 +178,17 @@ interface DeleteOutcome {
  * otherwise an unversioned bucket drops the object and a versioned one gets a delete marker
  * (the null version in a suspended bucket). Runs inside the caller's transaction; pushes released blobs.
  */
-function deleteOne(store: S3Store, ctx: RequestContext, bucket: BucketRow, key: string, versionId: string | undefined, released: (string | undefined)[]): DeleteOutcome {
+function deleteOne(store: S3Store, ctx: RequestContext, bucket: BucketRow, key: string, versionId: string | undefined, released: (string | undefined)[], bypassGovernance = false): DeleteOutcome {
   if (versionId !== undefined) {
+    checkVersionDelete(store, bucket.name, key, versionId, ctx.clock.now(), bypassGovernance);
     const row = store.deleteVersion(bucket.name, key, versionId);
     if (row) released.push(row.blob);
-    return { deleteMarker: row?.delete_marker === 1, versionId };
+    return { deleteMarker: row?.delete_marker === 1, versionId, changed: row !== undefined };
   }
   if (bucket.versioning === null) {
-    released.push(store.deleteObject(bucket.name, key));
-    return { deleteMarker: false };
+    const blob = store.deleteObject(bucket.name, key);
+    released.push(blob);
+    return { deleteMarker: false, changed: blob !== undefined };
   }
   const marker: ObjectRow = {
     bucket: bucket.name, key, blob: '', size: 0, etag: '', modified: ctx.clock.now(),
@@ -162,7 +198,14 @@ function deleteOne(store: S3Store, ctx: RequestContext, bucket: BucketRow, key: 
     version_id: versionIdFor(bucket), delete_marker: 1, seq: store.newSeq(), tags: null,
   };
   released.push(...store.putObject(marker));
-  return { deleteMarker: true, versionId: marker.version_id };
+  return { deleteMarker: true, versionId: marker.version_id, changed: true };
+}
+
+/** Notifies a committed delete: a delete marker created, or a version (or an unversioned object) removed. */
+function notifyDelete(store: S3Store, ctx: RequestContext, bucket: BucketRow, key: string, named: string | undefined, done: DeleteOutcome): void {
+  if (!done.changed) return;
+  if (named === undefined && done.deleteMarker) notifyObject(store, ctx, 'ObjectRemoved:DeleteMarkerCreated', bucket, key, { versionId: done.versionId });
+  else notifyObject(store, ctx, 'ObjectRemoved:Delete', bucket, key, { versionId: named });
 }
 
 /** DeleteObject: 204 whether or not the key existed. */
@@ -174,8 +217,9 @@ export async function deleteObject(store: S3Store, ctx: RequestContext, input: D
     if (etag !== undefined) checkWriteConditions({ IfMatch: input.IfMatch }, etag, input.Key, noSuchKey);
   }
   const released: (string | undefined)[] = [];
-  const done = store.storage.db.transaction(() => deleteOne(store, ctx, bucket, input.Key, input.VersionId, released))();
+  const done = store.storage.db.transaction(() => deleteOne(store, ctx, bucket, input.Key, input.VersionId, released, input.BypassGovernanceRetention === true))();
   store.dropBlobs(released);
+  notifyDelete(store, ctx, bucket, input.Key, input.VersionId, done);
   const out: DeleteObjectOutput = {};
   if (done.deleteMarker) out.DeleteMarker = true;
   if (done.versionId !== undefined) out.VersionId = done.versionId;
@@ -190,6 +234,7 @@ export async function deleteObjects(store: S3Store, ctx: RequestContext, input: 
   const deleted: DeletedObject[] = [];
   const errors: DeleteObjectsOutput['Errors'] = [];
   const released: (string | undefined)[] = [];
+  const done: [string, string | undefined, DeleteOutcome][] = [];
   store.storage.db.transaction(() => {
     for (const o of objects) {
       if (o.Key === undefined) throw malformedXml();
@@ -204,17 +249,27 @@ export async function deleteObjects(store: S3Store, ctx: RequestContext, input: 
           continue;
         }
       }
-      const done = deleteOne(store, ctx, bucket, o.Key, o.VersionId, released);
+      let outcome: DeleteOutcome;
+      try {
+        outcome = deleteOne(store, ctx, bucket, o.Key, o.VersionId, released, input.BypassGovernanceRetention === true);
+      } catch (e) {
+        // A version Object Lock protects fails on its own; the other keys go on.
+        if (!(e instanceof ServiceError) || e.code !== 'AccessDenied') throw e;
+        errors.push({ Key: o.Key, VersionId: o.VersionId, Code: e.code, Message: e.message });
+        continue;
+      }
+      done.push([o.Key, o.VersionId, outcome]);
       const d: DeletedObject = { Key: o.Key };
       if (o.VersionId !== undefined) d.VersionId = o.VersionId;
-      if (done.deleteMarker) {
+      if (outcome.deleteMarker) {
         d.DeleteMarker = true;
-        d.DeleteMarkerVersionId = done.versionId;
+        d.DeleteMarkerVersionId = outcome.versionId;
       }
       deleted.push(d);
     }
   })();
   store.dropBlobs(released);
+  for (const [key, named, outcome] of done) notifyDelete(store, ctx, bucket, key, named, outcome);
   const out: DeleteObjectsOutput = {};
   if (!input.Delete?.Quiet && deleted.length > 0) out.Deleted = deleted;
   if (errors.length > 0) out.Errors = errors;

@@ -10,6 +10,7 @@ import type { S3Store } from '../store.js';
 import { requireBucket } from '../buckets.js';
 import { readVersion, reportsVersion } from '../versions.js';
 import { decodeTags, encodeTags, validateTags } from '../tagging.js';
+import { notifyObject } from '../notification-delivery.js';
 
 const BUCKET_TAGGING = 'tagging';
 
@@ -17,6 +18,7 @@ function setObjectTags(store: S3Store, ctx: RequestContext, input: { Bucket: str
   const bucket = requireBucket(store, ctx, input.Bucket);
   const row = readVersion(store, input.Bucket, input.Key, input.VersionId, method);
   store.setTags(input.Bucket, input.Key, row.version_id, encodeTags(tags));
+  notifyObject(store, ctx, method === 'PUT' ? 'ObjectTagging:Put' : 'ObjectTagging:Delete', bucket, input.Key, { etag: row.etag, versionId: row.version_id });
   return reportsVersion(bucket, row) ? { VersionId: row.version_id } : {};
 }
 

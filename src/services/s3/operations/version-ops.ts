@@ -14,6 +14,7 @@ import { ownerOf, requireBucket } from '../buckets.js';
 import { invalidArgument, malformedXml } from '../errors.js';
 import { checkVersionId } from '../versions.js';
 import { urlEncodeKey } from './list-ops.js';
+import { checkVersioningChange } from '../object-lock.js';
 
 const MAX_KEYS = 1000;
 const PAST = '\u{10FFFF}';
@@ -31,6 +32,7 @@ export function putBucketVersioning(store: S3Store, ctx: RequestContext, input: 
   if (input.VersioningConfiguration.MFADelete === 'Enabled' && input.MFA === undefined) {
     throw new ServiceError('InvalidRequest', 'The x-amz-mfa header is required when enabling MFA Delete.', { status: 400 });
   }
+  checkVersioningChange(store, input.Bucket, status);
   store.setVersioning(input.Bucket, status);
 }
 
