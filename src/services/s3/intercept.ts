@@ -5,6 +5,7 @@
 import type { InterceptHandler, InterceptIO } from '../../gateway/context.js';
 import type { WireRequest } from '../../protocol/types.js';
 import { postUploadResponse } from '../../protocol/quirks/s3-post-object.js';
+import { s3HostId } from '../../protocol/quirks/rest-services.js';
 import { rootPrincipal } from '../../shared/principal.js';
 import { ServiceError } from '../../shared/errors.js';
 import type { S3Provider } from './provider.js';
@@ -38,5 +39,7 @@ async function postUpload(provider: S3Provider, req: WireRequest, io: InterceptI
     if (signer.principal.account !== row.account) throw new ServiceError('AccessDenied', 'Access Denied', { status: 403 });
     return io.context('PostObject', signer.principal, postRegion(fields) ?? row.region);
   });
-  return postUploadResponse(result, `http://${req.host}`);
+  const response = postUploadResponse(result, `http://${req.host}`);
+  Object.assign(response.headers, { 'x-amz-request-id': io.requestId, 'x-amz-id-2': s3HostId(io.requestId) });
+  return response;
 }

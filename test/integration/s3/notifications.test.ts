@@ -301,6 +301,10 @@ test('a browser POST upload notifies ObjectCreated:Post', async () => {
   assert.equal(res.status, 204);
   const r = record((await next(q.url))[0]!);
   assert.deepEqual([r.eventName, r.s3.configurationId, r.s3.object.key, r.s3.object.size, r.s3.object.eTag], ['ObjectCreated:Post', 'p', 'uploads/my+notes.txt', 6, res.headers.get('etag')!.replace(/"/g, '')]);
+  // The record names the request the client was answered with.
+  assert.match(res.headers.get('x-amz-request-id') ?? '', /./);
+  assert.equal(r.responseElements['x-amz-request-id'], res.headers.get('x-amz-request-id'));
+  assert.equal(r.responseElements['x-amz-id-2'], res.headers.get('x-amz-id-2'));
 });
 
 test('lifecycle expirations notify LifecycleExpiration:Delete and :DeleteMarkerCreated with S3 as the requester', async () => {
