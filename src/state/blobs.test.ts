@@ -61,6 +61,44 @@ test('an async iterable of buffers is a source too; an empty source makes an emp
   assert.equal(await text(store.read(empty.id)), '');
 });
 
+test('a body past the small-write size streams to the blob whole, in order; one at exactly that size is written whole too', async () => {
+  const big = Buffer.alloc(200 * 1024 + 7);
+  for (let i = 0; i < big.length; i++) big[i] = (i * 31) & 0xff;
+  const parts = Array.from({ length: Math.ceil(big.length / 3000) }, (_, i) => big.subarray(i * 3000, (i + 1) * 3000));
+  const info = await store.write(Readable.from(parts));
+  assert.equal(info.size, big.length);
+  assert.ok(store.readBuffer(info.id).equals(big));
+  const edge = await store.write(Readable.from([big.subarray(0, 64 * 1024 - 1), big.subarray(64 * 1024 - 1, 64 * 1024)]));
+  assert.equal(edge.size, 64 * 1024);
+  assert.ok(store.readBuffer(edge.id).equals(big.subarray(0, 64 * 1024)));
+  assert.deepEqual(readdirSync(join(store.dir, 'tmp')), []);
+});
+
+test('a source that fails after the small-write size leaves no file', async () => {
+  async function* failing(): AsyncGenerator<Buffer> {
+    for (let i = 0; i < 40; i++) yield Buffer.alloc(4096, i);
+    throw new Error('connection reset');
+  }
+  await assert.rejects(store.write(failing()), { message: 'connection reset' });
+  assert.deepEqual(files(), []);
+  assert.deepEqual(readdirSync(join(store.dir, 'tmp')), []);
+});
+
+test('whole reads stay right past the open-descriptor cache, after close(), and after a delete (ENOENT)', async () => {
+  const blobs = await Promise.all(Array.from({ length: 70 }, (_, i) => store.write(Readable.from([Buffer.from(`blob ${i}`)]))));
+  for (let round = 0; round < 2; round++) {
+    blobs.forEach((b, i) => assert.equal(store.readBuffer(b.id).toString(), `blob ${i}`));
+  }
+  store.close();
+  assert.equal(store.readBuffer(blobs[69].id).toString(), 'blob 69');
+  await store.delete(blobs[69].id);
+  assert.throws(() => store.readBuffer(blobs[69].id), { code: 'ENOENT' });
+  assert.equal(store.readBuffer(blobs[0].id).toString(), 'blob 0');
+  store.clear();
+  assert.throws(() => store.readBuffer(blobs[0].id), { code: 'ENOENT' });
+  store.close();
+});
+
 test('ranges are inclusive at both ends', async () => {
   const info = store.writeBuffer(Buffer.from('0123456789'));
   assert.equal(info.size, 10);
@@ -81,12 +119,12 @@ test('each write gets its own id', async () => {
 test('delete removes one blob; deleting a missing blob is not an error', async () => {
   const keep = store.writeBuffer(Buffer.from('keep'));
   const drop = store.writeBuffer(Buffer.from('drop'));
-  store.delete(drop.id);
+  await store.delete(drop.id);
   assert.equal(store.has(drop.id), false);
   assert.equal(store.size(drop.id), undefined);
   assert.equal(store.has(keep.id), true);
-  store.delete(drop.id);
-  store.delete(store.newId());
+  await store.delete(drop.id);
+  await store.delete(store.newId());
   // Whether read() throws at once or its stream errors, the caller sees ENOENT.
   await assert.rejects(async () => text(store.read(drop.id)), { code: 'ENOENT' });
 });
@@ -94,7 +132,7 @@ test('delete removes one blob; deleting a missing blob is not an error', async (
 test('a read begun before a delete still reads the blob whole', async () => {
   const info = store.writeBuffer(Buffer.from('still here'));
   const stream = store.read(info.id);
-  store.delete(info.id);
+  await store.delete(info.id);
   assert.equal(store.has(info.id), false);
   assert.equal(await text(stream), 'still here');
 });

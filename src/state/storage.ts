@@ -118,6 +118,7 @@ export class Storage {
 
   /** Closes the database; an ephemeral instance's files are removed. */
   close(): void {
+    this.blobs.close();
     if (this.db.open) {
       if (!this.ephemeral) this.db.pragma('wal_checkpoint(TRUNCATE)');
       this.db.close();
