@@ -8,7 +8,7 @@ import http from 'node:http';
 import { parseArgs } from 'node:util';
 import { crc32 } from 'node:zlib';
 import { benchItem, queryAnswer } from './workloads/dynamodb-data.mjs';
-import { OBJECT_BODY, OBJECT_ETAG } from './workloads/s3-data.mjs';
+import { LARGE_BODY, LARGE_ETAG, OBJECT_BODY, OBJECT_ETAG, listAnswer } from './workloads/s3-data.mjs';
 
 /** S3's headers on every answer (request ids) and on object answers. */
 const S3_HEADERS = { 'x-amz-id-2': 'vlR7PnpV2Ce81l0PRw6jlUpck7Jo5ZsQjryTjKlc5aLWGVHPZLj5NeC6qMa0emYBDXOo6QBU0Wo=', 'x-amz-request-id': '5XJZ9CMAK4N9V9A2', 'x-amz-server-side-encryption': 'AES256' };
@@ -60,6 +60,13 @@ const CANNED = {
     body: OBJECT_BODY,
   },
   's3-put': { status: 200, headers: { ...S3_HEADERS, ETag: OBJECT_ETAG, 'x-amz-checksum-crc64nvme': 'AAAAAAAAAAA=', 'x-amz-checksum-type': 'FULL_OBJECT' }, body: '' },
+  // GetObject of the 1 MiB object and a 1,000-key ListObjectsV2 page.
+  's3-get-1mib': {
+    status: 200,
+    headers: { ...S3_HEADERS, 'Last-Modified': 'Fri, 27 Nov 2026 00:00:00 GMT', ETag: LARGE_ETAG, 'Accept-Ranges': 'bytes', 'Content-Type': 'application/octet-stream' },
+    body: LARGE_BODY,
+  },
+  's3-list': { status: 200, headers: { ...S3_HEADERS, 'Content-Type': 'application/xml' }, body: listAnswer() },
 };
 
 const { values } = parseArgs({
