@@ -8,9 +8,13 @@
  * members cost an allocation. Measured ~2x faster than building the text by
  * hand, which pays a JSON.stringify call per string.
  */
+import { randomBytes } from 'node:crypto';
 import type { Member, Shape } from '../../models/model.js';
 import { asDate, blobBytes, epochSeconds, setKey } from './wire-values.js';
 import { wireName } from './shape-reader.js';
+import { RawJson } from '../../shared/raw-json.js';
+
+export { RawJson };
 
 /** Converts one value into what JSON.stringify must see; returns `v` itself when it is already so. */
 export type ConvertFn = (v: unknown) => unknown;
@@ -20,14 +24,47 @@ interface MemberConverter { readonly name: string; readonly wire: string; readon
 const PLAN_KEY = 'json.convert';
 const identity: ConvertFn = (v) => v;
 
+/** A string no response holds by chance (random per process); a response that does hold it is written without splicing. Exported for tests. */
+export const RAW_PLACEHOLDER = `\u0000raw.${randomBytes(12).toString('hex')}`;
+const RAW_QUOTED = JSON.stringify(RAW_PLACEHOLDER);
+/** The raw texts met by the conversion in progress, in JSON.stringify's visiting order. */
+let rawTexts: string[] | undefined;
+/** Set while converting without placeholders: raw values become their parsed form. */
+let rawParsed = false;
+
+function rawWire(r: RawJson): unknown {
+  if (rawParsed) return JSON.parse(r.text);
+  (rawTexts ??= []).push(r.text);
+  return RAW_PLACEHOLDER;
+}
+
 /** The JSON text of `v` as a value of `shape`. */
 export function writeJson(shape: Shape, v: unknown): string {
-  return JSON.stringify(planFor(shape).convert(v)) ?? 'null';
+  const plan = planFor(shape);
+  rawTexts = undefined;
+  const wire = plan.convert(v);
+  const raws = rawTexts as string[] | undefined; // set by rawWire during convert
+  rawTexts = undefined;
+  const text = JSON.stringify(wire) ?? 'null';
+  if (raws === undefined) return text;
+  // Converting and JSON.stringify visit members in the same order, so the n-th placeholder is the n-th text.
+  const pieces = text.split(RAW_QUOTED);
+  if (pieces.length === raws.length + 1) {
+    let out = pieces[0]!;
+    for (let i = 0; i < raws.length; i++) out += raws[i] + pieces[i + 1]!;
+    return out;
+  }
+  return JSON.stringify(toJsonWire(shape, v)) ?? 'null';
 }
 
 /** The wire form of `v` as a value of `shape` (for callers that add members of their own, like `__type`). */
 export function toJsonWire(shape: Shape, v: unknown): unknown {
-  return planFor(shape).convert(v);
+  rawParsed = true;
+  try {
+    return planFor(shape).convert(v);
+  } finally {
+    rawParsed = false;
+  }
 }
 
 function planFor(shape: Shape): ConverterPlan {
@@ -99,7 +136,7 @@ function structureConverter(shape: Shape): ConvertFn {
         if (!out && x !== undefined) out = copyBefore(obj, key);
         continue;
       }
-      const c = m.plan.convert(x);
+      const c = x instanceof RawJson ? rawWire(x) : m.plan.convert(x);
       if (out) out[m.wire] = c;
       else if (c !== x || m.wire !== key) {
         out = copyBefore(obj, key);
@@ -116,7 +153,7 @@ function listConverter(item: ConverterPlan): ConvertFn {
     let out: unknown[] | undefined;
     for (let i = 0; i < arr.length; i++) {
       const x = arr[i];
-      const c = x === undefined || x === null ? undefined : item.convert(x);
+      const c = x === undefined || x === null ? undefined : x instanceof RawJson ? rawWire(x) : item.convert(x);
       if (out) {
         if (c !== undefined) out.push(c);
       } else if (c !== x || c === undefined) {
@@ -134,7 +171,7 @@ function mapConverter(value: ConverterPlan): ConvertFn {
     let out: Record<string, unknown> | undefined;
     for (const key of Object.keys(obj)) {
       const x = obj[key];
-      const c = x === undefined || x === null ? undefined : value.convert(x);
+      const c = x === undefined || x === null ? undefined : x instanceof RawJson ? rawWire(x) : value.convert(x);
       if (out) {
         if (c !== undefined) setKey(out, key, c);
       } else if (c !== x || c === undefined) {

@@ -26,9 +26,14 @@ export function requireTable(store: DynamoStore, ctx: RequestContext, nameOrArn:
   return t;
 }
 
+/** Whether a request asks for ConsumedCapacity (TOTAL or INDEXES). */
+export function wantsCapacity(mode: string | undefined): boolean {
+  return mode === 'TOTAL' || mode === 'INDEXES';
+}
+
 /** The ConsumedCapacity entry of one table for ReturnConsumedCapacity TOTAL or INDEXES; undefined for NONE. */
-export function consumedCapacity(mode: string | undefined, tableName: string, cap: Capacity): ConsumedCapacity | undefined {
-  if (mode !== 'TOTAL' && mode !== 'INDEXES') return undefined;
+export function consumedCapacity(mode: string | undefined, tableName: string, cap: Capacity | undefined): ConsumedCapacity | undefined {
+  if ((mode !== 'TOTAL' && mode !== 'INDEXES') || !cap) return undefined;
   let total = cap.table;
   for (const e of cap.indexes.values()) total += e.units;
   const out: ConsumedCapacity = { TableName: tableName, CapacityUnits: total };
@@ -47,6 +52,9 @@ export function consumedCapacity(mode: string | undefined, tableName: string, ca
  * "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {Expected} Expression parameters: {ConditionExpression}".
  */
 export function checkNotMixed(input: Record<string, unknown>, legacy: readonly string[], expressions: readonly string[]): void {
+  let any = false;
+  for (const k of legacy) if (input[k] !== undefined) any = true;
+  if (!any) return;
   const l = legacy.filter((k) => input[k] !== undefined);
   const e = expressions.filter((k) => input[k] !== undefined);
   if (l.length && e.length) {

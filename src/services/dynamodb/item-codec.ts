@@ -6,6 +6,7 @@
 import { ServiceError } from '../../shared/errors.js';
 import type { AttributeValue, Item } from './expressions/index.js';
 import { canonicalNumber } from './numbers.js';
+import { RawJson } from '../../shared/raw-json.js';
 
 const TYPES = ['S', 'N', 'B', 'SS', 'NS', 'BS', 'M', 'L', 'NULL', 'BOOL'] as const;
 const SET_WORDS: Record<string, string> = { SS: 'string', NS: 'number', BS: 'binary' };
@@ -130,4 +131,13 @@ function reviveBinary(value: AttributeValue): void {
   else if (Array.isArray(v.BS)) v.BS = (v.BS as string[]).map((b) => Buffer.from(b, 'base64'));
   else if (v.M) for (const k in v.M as Item) reviveBinary((v.M as Item)[k]);
   else if (v.L) for (const x of v.L as AttributeValue[]) reviveBinary(x);
+}
+
+/**
+ * A stored item as the response writes it: its stored text spliced into the JSON body
+ * without a parse (the stored text is the wire JSON; binaries already base64). Only for
+ * answers the JSON codec writes, never for internal callers, which get parsed items.
+ */
+export function rawItem(text: string): Item {
+  return new RawJson(text.charCodeAt(0) === 33 ? text.slice(1) : text) as unknown as Item;
 }

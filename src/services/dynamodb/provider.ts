@@ -1,7 +1,9 @@
 /**
  * The DynamoDB provider: thin methods over the control plane (operations/tables.ts),
  * single items (operations/items.ts), reads (operations/reads.ts) and multi-item
- * operations (operations/batch.ts), all on one SQLite store.
+ * operations (operations/batch.ts), all on one SQLite store. Reads answered over the
+ * wire carry items as their stored JSON text (item-codec rawItem); internal callers
+ * get parsed items.
  */
 import type { RequestContext, ServiceEnv } from '../../gateway/context.js';
 import type * as M from '../../models/generated/dynamodb.js';
@@ -39,15 +41,15 @@ export class DynamoDbProvider implements M.DynamoDbOperations {
   async describeTimeToLive(ctx: RequestContext, input: M.DescribeTimeToLiveInput): Promise<M.DescribeTimeToLiveOutput> { return tables.describeTimeToLive(this.store, ctx, input); }
 
   async putItem(ctx: RequestContext, input: M.PutItemInput): Promise<M.PutItemOutput> { return items.putItem(this.store, ctx, input); }
-  async getItem(ctx: RequestContext, input: M.GetItemInput): Promise<M.GetItemOutput> { return items.getItem(this.store, ctx, input); }
+  async getItem(ctx: RequestContext, input: M.GetItemInput): Promise<M.GetItemOutput> { return items.getItem(this.store, ctx, input, !ctx.internalCall); }
   async updateItem(ctx: RequestContext, input: M.UpdateItemInput): Promise<M.UpdateItemOutput> { return items.updateItem(this.store, ctx, input); }
   async deleteItem(ctx: RequestContext, input: M.DeleteItemInput): Promise<M.DeleteItemOutput> { return items.deleteItem(this.store, ctx, input); }
-  async query(ctx: RequestContext, input: M.QueryInput): Promise<M.QueryOutput> { return reads.query(this.store, ctx, input); }
-  async scan(ctx: RequestContext, input: M.ScanInput): Promise<M.ScanOutput> { return reads.scan(this.store, ctx, input); }
-  async batchGetItem(ctx: RequestContext, input: M.BatchGetItemInput): Promise<M.BatchGetItemOutput> { return batch.batchGetItem(this.store, ctx, input); }
+  async query(ctx: RequestContext, input: M.QueryInput): Promise<M.QueryOutput> { return reads.query(this.store, ctx, input, !ctx.internalCall); }
+  async scan(ctx: RequestContext, input: M.ScanInput): Promise<M.ScanOutput> { return reads.scan(this.store, ctx, input, !ctx.internalCall); }
+  async batchGetItem(ctx: RequestContext, input: M.BatchGetItemInput): Promise<M.BatchGetItemOutput> { return batch.batchGetItem(this.store, ctx, input, !ctx.internalCall); }
   async batchWriteItem(ctx: RequestContext, input: M.BatchWriteItemInput): Promise<M.BatchWriteItemOutput> { return batch.batchWriteItem(this.store, ctx, input); }
   async transactWriteItems(ctx: RequestContext, input: M.TransactWriteItemsInput): Promise<M.TransactWriteItemsOutput> { return batch.transactWriteItems(this.store, ctx, input); }
-  async transactGetItems(ctx: RequestContext, input: M.TransactGetItemsInput): Promise<M.TransactGetItemsOutput> { return batch.transactGetItems(this.store, ctx, input); }
+  async transactGetItems(ctx: RequestContext, input: M.TransactGetItemsInput): Promise<M.TransactGetItemsOutput> { return batch.transactGetItems(this.store, ctx, input, !ctx.internalCall); }
 
   async executeStatement(ctx: RequestContext, input: M.ExecuteStatementInput): Promise<M.ExecuteStatementOutput> { return partiql.executeStatement(this.store, ctx, input); }
   async batchExecuteStatement(ctx: RequestContext, input: M.BatchExecuteStatementInput): Promise<M.BatchExecuteStatementOutput> { return partiql.batchExecuteStatement(this.store, ctx, input); }

@@ -70,6 +70,7 @@ export class DynamoStore {
   readonly streams: StreamLog;
   private readonly cache = new Map<string, StoredTable | null>();
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly rawStatements = new Map<string, Database.Statement>();
   private readonly s;
   /** One transaction wrapper for every write: db.transaction() builds a new function each call. */
   private readonly tx: <T>(fn: () => T) => T;
@@ -104,6 +105,8 @@ export class DynamoStore {
       itemsAfter: db.prepare('SELECT hh, hk, rk, size, item FROM ddb_items WHERE tid = ? AND (hh, hk, rk) > (?, ?, ?) ORDER BY hh, hk, rk LIMIT ?'),
       ttlTables: db.prepare("SELECT account, region, name FROM ddb_tables WHERE json_extract(meta, '$.ttl.enabled') = 1"),
       allItems: db.prepare('SELECT hh, hk, rk, size, item FROM ddb_items WHERE tid = ?'),
+      partitionBytes: db.prepare('SELECT coalesce(sum(size), 0) FROM ddb_items WHERE tid = ? AND hh = ? AND hk = ?').pluck(),
+      indexPartitionBytes: db.prepare('SELECT coalesce(sum(size), 0) FROM ddb_index_items WHERE tid = ? AND iid = ? AND hh = ? AND hk = ?').pluck(),
       getToken: db.prepare('SELECT fingerprint, expires FROM ddb_transact_tokens WHERE account = ? AND region = ? AND token = ?'),
       putToken: db.prepare('INSERT OR REPLACE INTO ddb_transact_tokens (account, region, token, fingerprint, expires) VALUES (?, ?, ?, ?, ?)'),
     };
@@ -115,6 +118,16 @@ export class DynamoStore {
     if (!st) {
       st = this.db.prepare(sql);
       this.statements.set(sql, st);
+    }
+    return st;
+  }
+
+  /** A prepared statement (see statement) answering rows as arrays of column values, cheaper than objects. */
+  rawStatement(sql: string): Database.Statement {
+    let st = this.rawStatements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql).raw(true);
+      this.rawStatements.set(sql, st);
     }
     return st;
   }
@@ -220,6 +233,16 @@ export class DynamoStore {
   /** Every item of a table (GSI backfill). */
   allItems(tid: number): IterableIterator<ItemRow> {
     return this.s.allItems.iterate(tid) as IterableIterator<ItemRow>;
+  }
+
+  /** The bytes of the items of one partition of a table (an item collection's base items). */
+  partitionBytes(tid: number, k: StoredKey): number {
+    return this.s.partitionBytes.get(tid, k.hh, k.hk) as number;
+  }
+
+  /** The bytes of the index rows of one partition key in an index. */
+  indexPartitionBytes(tid: number, iid: number, k: StoredKey): number {
+    return this.s.indexPartitionBytes.get(tid, iid, k.hh, k.hk) as number;
   }
 
   /** The fingerprint recorded for a TransactWriteItems token, unless expired. */

@@ -193,8 +193,8 @@ export class StreamLog {
   }
 
   /** Up to `limit` records from sequence number `from` on. */
-  read(sid: number, from: number, limit: number): StreamRecordRow[] {
-    return this.s.read.all(sid, from, limit) as StreamRecordRow[];
+  read(sid: number, from: number, limit: number): IterableIterator<StreamRecordRow> {
+    return this.s.read.iterate(sid, from, limit) as IterableIterator<StreamRecordRow>;
   }
 
   /** Retention sweep: trims every stream and forgets those disabled more than 24 hours ago. */

@@ -6,13 +6,14 @@
 import type { RequestContext, ServiceDefinition, ServiceEnv } from '../../gateway/context.js';
 import type * as M from '../../models/generated/streams.dynamodb.js';
 import { ServiceError } from '../../shared/errors.js';
-import { deserializeItem } from './item-codec.js';
+import { deserializeItem, rawItem } from './item-codec.js';
 import { DynamoStore } from './store.js';
 import type { StreamRecordRow, StreamRow } from './stream-log.js';
 
 /** A shard iterator is valid for 15 minutes (API reference, GetShardIterator). */
 const ITERATOR_TTL_MS = 15 * 60 * 1000;
 const MAX_RECORDS = 1000;
+const MAX_BYTES = 1024 * 1024;
 const MAX_STREAMS = 100;
 const SEQ_DIGITS = 21;
 
@@ -68,14 +69,16 @@ function shardOf(row: StreamRow): M.Shard {
   return { ShardId: row.shard_id, SequenceNumberRange: range };
 }
 
-function recordOf(row: StreamRecordRow, stream: StreamRow): M._Record {
+/** A record; with `raw` its images are their stored text (for the JSON codec only). */
+function recordOf(row: StreamRecordRow, stream: StreamRow, raw: boolean): M._Record {
+  const image = (text: string) => (raw ? rawItem(text) : deserializeItem(text)) as Record<string, M.AttributeValue>;
   const dynamodb: M.StreamRecord = {
     // Epoch seconds, rounded down (API reference, StreamRecord).
     ApproximateCreationDateTime: new Date(Math.floor(row.created / 1000) * 1000),
-    Keys: deserializeItem(row.keys) as Record<string, M.AttributeValue>,
+    Keys: image(row.keys),
   };
-  if (row.new_image !== null) dynamodb.NewImage = deserializeItem(row.new_image) as Record<string, M.AttributeValue>;
-  if (row.old_image !== null) dynamodb.OldImage = deserializeItem(row.old_image) as Record<string, M.AttributeValue>;
+  if (row.new_image !== null) dynamodb.NewImage = image(row.new_image);
+  if (row.old_image !== null) dynamodb.OldImage = image(row.old_image);
   dynamodb.SequenceNumber = formatSeq(row.seq);
   dynamodb.SizeBytes = row.size;
   dynamodb.StreamViewType = stream.view_type as M.StreamViewType;
@@ -171,9 +174,16 @@ export class DynamoDbStreamsProvider implements M.DynamoDbStreamsOperations {
     if (!row) throw new ServiceError('ResourceNotFoundException', 'Requested resource not found: Stream does not exist');
     // Records after the iterator's position were trimmed before it was used.
     if (pos.seq <= this.store.streams.trim(row, now)) throw trimmed();
-    const rows = this.store.streams.read(row.id, pos.seq, limit);
+    // At most 1 MB of records per call (API reference, GetRecords); the first record always comes.
+    const rows: StreamRecordRow[] = [];
+    let bytes = 0;
+    for (const r of this.store.streams.read(row.id, pos.seq, limit)) {
+      if (rows.length > 0 && bytes + r.size > MAX_BYTES) break;
+      rows.push(r);
+      bytes += r.size;
+    }
     const next = rows.length ? rows[rows.length - 1]!.seq + 1 : pos.seq;
-    const out: M.GetRecordsOutput = { Records: rows.map((r) => recordOf(r, row)) };
+    const out: M.GetRecordsOutput = { Records: rows.map((r) => recordOf(r, row, !ctx.internalCall)) };
     // A closed shard read to its end has no next iterator.
     if (row.disabled_at === null || next <= row.last_seq) {
       out.NextShardIterator = encodeIterator({ ...pos, seq: next, issued: now });

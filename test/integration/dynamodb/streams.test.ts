@@ -199,3 +199,21 @@ test('Time to Live deletes expired items with REMOVE records from the DynamoDB s
   // Values more than five years old and non-numbers are ignored.
   assert.equal((await ddb.send(new DescribeTableCommand({ TableName: 'st-ttl' }))).Table!.ItemCount, 3);
 });
+
+test('GetRecords answers at most 1 MB of records, the rest through NextShardIterator', async () => {
+  const { arn, shard } = await table('st-big', 'NEW_IMAGE');
+  // Three records of about 390 KB each: two fit in 1 MB, the third comes with the next call.
+  for (const pk of ['a', 'b', 'c']) await ddb.send(new PutItemCommand({ TableName: 'st-big', Item: { pk: { S: pk }, d: { S: 'x'.repeat(390 * 1024) } } }));
+  const it = await streams.send(new GetShardIteratorCommand({ StreamArn: arn, ShardId: shard, ShardIteratorType: 'TRIM_HORIZON' }));
+  const p1 = await streams.send(new GetRecordsCommand({ ShardIterator: it.ShardIterator! }));
+  assert.deepEqual(p1.Records!.map((r) => [r.dynamodb!.Keys, r.dynamodb!.SizeBytes]), [[{ pk: { S: 'a' } }, 399367], [{ pk: { S: 'b' } }, 399367]]);
+  const p2 = await streams.send(new GetRecordsCommand({ ShardIterator: p1.NextShardIterator! }));
+  assert.deepEqual(p2.Records!.map((r) => r.dynamodb!.Keys), [{ pk: { S: 'c' } }]);
+  const p3 = await streams.send(new GetRecordsCommand({ ShardIterator: p2.NextShardIterator! }));
+  assert.deepEqual(p3.Records, []);
+  await assert.rejects(streams.send(new GetRecordsCommand({ ShardIterator: p3.NextShardIterator!, Limit: 1001 })), (e: Error) => {
+    assert.equal(e.name, 'ValidationException');
+    assert.equal(e.message, "1 validation error detected: Value '1001' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 1000");
+    return true;
+  });
+});

@@ -11,17 +11,17 @@ import { keyConditionFromNode } from './key-condition.js';
 
 type Parsed = ParsedCondition | ParsedUpdate | ReturnType<typeof parseProjection>;
 const CACHE_LIMIT = 2000;
-/** text -> parse result or the syntax error message; insertion order gives a cheap LRU. */
-const cache = new Map<string, Parsed | string>();
+/**
+ * Per kind of expression: text -> parse result or the syntax error message. Evicted in
+ * insertion order; a hit is not moved (a Map delete and set per request cost more than
+ * an occasional re-parse of an evicted expression).
+ */
+const caches: Record<'C' | 'U' | 'P', Map<string, Parsed | string>> = { C: new Map(), U: new Map(), P: new Map() };
 
-function cached<T extends Parsed>(kind: string, text: string, parse: (t: string) => T): T | string {
-  const key = kind + '\u0000' + text;
-  const hit = cache.get(key);
-  if (hit !== undefined) {
-    cache.delete(key);
-    cache.set(key, hit);
-    return hit as T | string;
-  }
+function cached<T extends Parsed>(kind: 'C' | 'U' | 'P', text: string, parse: (t: string) => T): T | string {
+  const cache = caches[kind];
+  const hit = cache.get(text);
+  if (hit !== undefined) return hit as T | string;
   let result: T | string;
   try {
     result = parse(text);
@@ -30,13 +30,13 @@ function cached<T extends Parsed>(kind: string, text: string, parse: (t: string)
     result = e.message;
   }
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
-  cache.set(key, result);
+  cache.set(text, result);
   return result;
 }
 
-/** Empties the parse cache (tests). */
+/** Empties the parse caches (tests). */
 export function clearExpressionCache(): void {
-  cache.clear();
+  for (const cache of Object.values(caches)) cache.clear();
 }
 
 function validation(message: string): ServiceError {

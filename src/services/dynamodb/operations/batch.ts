@@ -11,12 +11,13 @@ import type {
   TransactWriteItemsInput, TransactWriteItemsOutput, TransactGetItemsInput, TransactGetItemsOutput, CancellationReason,
 } from '../../../models/generated/dynamodb.js';
 import { project, evaluateCondition, type Item, type DocumentPath } from '../expressions/index.js';
-import { validateItem, deserializeItem } from '../item-codec.js';
+import { validateItem, deserializeItem, rawItem } from '../item-codec.js';
 import { keyOfKey, mismatch } from '../keys.js';
 import { requireTable, consumedCapacity } from '../common.js';
 import { Capacity, readUnits, writeItem } from '../writes.js';
 import { planPut, planDelete, planUpdate, planConditionCheck, readProjection, readStored, type WritePlan } from './items.js';
 import type { DynamoStore, StoredKey, StoredTable } from '../store.js';
+import { ItemCollections } from '../item-collections.js';
 
 const MAX_BATCH_GET = 100;
 const MAX_BATCH_WRITE = 25;
@@ -34,7 +35,7 @@ function keyId(tid: number, k: StoredKey): string {
 }
 
 /** BatchGetItem. */
-export function batchGetItem(store: DynamoStore, ctx: RequestContext, input: BatchGetItemInput): BatchGetItemOutput {
+export function batchGetItem(store: DynamoStore, ctx: RequestContext, input: BatchGetItemInput, raw = false): BatchGetItemOutput {
   let total = 0;
   for (const name in input.RequestItems) total += input.RequestItems[name].Keys.length;
   if (total > MAX_BATCH_GET) throw invalid(`Too many items requested for the BatchGetItem call`);
@@ -74,8 +75,7 @@ export function batchGetItem(store: DynamoStore, ctx: RequestContext, input: Bat
       cap.table += readUnits(row?.size ?? 0, req.ConsistentRead === true);
       if (!row) continue;
       bytes += row.size;
-      const item = deserializeItem(row.item);
-      items.push(paths ? project(item, paths) : item);
+      items.push(paths ? project(deserializeItem(row.item), paths) : raw ? rawItem(row.item) : deserializeItem(row.item));
     }
     responses[name] = items;
     const cc = consumedCapacity(input.ReturnConsumedCapacity, t.meta.name, cap);
@@ -124,6 +124,12 @@ export function batchWriteItem(store: DynamoStore, ctx: RequestContext, input: B
     }
   });
   const out: BatchWriteItemOutput = { UnprocessedItems: {} };
+  if (input.ReturnItemCollectionMetrics === 'SIZE') {
+    const collections = new ItemCollections();
+    for (const plan of plans) collections.add(plan.t, plan.key, plan.keyItem);
+    const icm = collections.metrics(store);
+    if (icm) out.ItemCollectionMetrics = icm;
+  }
   const capacities: ConsumedCapacity[] = [];
   for (const [name, cap] of caps) {
     const cc = consumedCapacity(input.ReturnConsumedCapacity, name, cap);
@@ -215,11 +221,17 @@ export function transactWriteItems(store: DynamoStore, ctx: RequestContext, inpu
     if (cc) capacities.push(cc);
   }
   if (capacities.length) out.ConsumedCapacity = capacities;
+  if (input.ReturnItemCollectionMetrics === 'SIZE') {
+    const collections = new ItemCollections();
+    for (const { plan } of plans) if (plan.kind !== 'ConditionCheck') collections.add(plan.t, plan.key, plan.keyItem);
+    const icm = collections.metrics(store);
+    if (icm) out.ItemCollectionMetrics = icm;
+  }
   return out;
 }
 
 /** TransactGetItems. */
-export function transactGetItems(store: DynamoStore, ctx: RequestContext, input: TransactGetItemsInput): TransactGetItemsOutput {
+export function transactGetItems(store: DynamoStore, ctx: RequestContext, input: TransactGetItemsInput, raw = false): TransactGetItemsOutput {
   const gets = input.TransactItems.map(({ Get: g }) => {
     const t = requireTable(store, ctx, g.TableName);
     validateItem(g.Key as Item);
@@ -232,8 +244,7 @@ export function transactGetItems(store: DynamoStore, ctx: RequestContext, input:
     if (!cap) caps.set(t.meta.name, (cap = new Capacity()));
     cap.table += 2 * readUnits(row?.size ?? 0, true);
     if (!row) return {};
-    const item = deserializeItem(row.item);
-    return { Item: paths ? project(item, paths) : item };
+    return { Item: paths ? project(deserializeItem(row.item), paths) : raw ? rawItem(row.item) : deserializeItem(row.item) };
   }));
   const out: TransactGetItemsOutput = { Responses: responses };
   const capacities: ConsumedCapacity[] = [];

@@ -14,11 +14,12 @@ import {
   updateFromAttributeUpdates, projectionFromAttributesToGet,
   type Item, type ConditionNode, type UpdateActions, type DocumentPath, type LegacyCondition, type LegacyAttributeUpdate,
 } from '../expressions/index.js';
-import { validateItem, serializeItem, deserializeItem } from '../item-codec.js';
+import { validateItem, serializeItem, deserializeItem, rawItem } from '../item-codec.js';
 import { keyOfItem, keyOfKey, checkIndexKeys, keyAttributes } from '../keys.js';
-import { requireTable, consumedCapacity, checkNotMixed } from '../common.js';
+import { requireTable, consumedCapacity, checkNotMixed, wantsCapacity } from '../common.js';
 import { Capacity, writeItem, readUnits, type PreparedItem } from '../writes.js';
 import type { DynamoStore, StoredKey, StoredTable } from '../store.js';
+import { itemCollectionMetrics } from '../item-collections.js';
 
 /** DynamoDB's item size limit (400 KB). */
 export const MAX_ITEM_SIZE = 400 * 1024;
@@ -161,7 +162,8 @@ function needsOldItem(plan: WritePlan, wantOld: boolean): boolean {
 export function runWrite(store: DynamoStore, plan: WritePlan, returnOldOnFailure: boolean, cap?: Capacity, wantOld = true): { old: Item | undefined; next: PreparedItem | undefined } {
   if (!needsOldItem(plan, wantOld)) {
     const next = plan.next(undefined);
-    writeItem(store, plan.t, plan.key, undefined, store.itemSize(plan.t.id, plan.key), next, cap);
+    // The old size only counts toward the capacity a caller asked for.
+    writeItem(store, plan.t, plan.key, undefined, cap ? store.itemSize(plan.t.id, plan.key) : 0, next, cap);
     return { old: undefined, next };
   }
   const { item: old, size } = readStored(store, plan);
@@ -181,12 +183,19 @@ function checkReturnValues(value: string | undefined, allowed: readonly string[]
 export function putItem(store: DynamoStore, ctx: RequestContext, input: PutItemInput): PutItemOutput {
   checkReturnValues(input.ReturnValues, ['NONE', 'ALL_OLD']);
   const plan = planPut(store, ctx, input as never);
-  const cap = new Capacity();
-  const { old } = store.transaction(() => runWrite(store, plan, input.ReturnValuesOnConditionCheckFailure === 'ALL_OLD', cap, input.ReturnValues === 'ALL_OLD'));
+  const cap = wantsCapacity(input.ReturnConsumedCapacity) ? new Capacity() : undefined;
+  const wantOld = input.ReturnValues === 'ALL_OLD';
+  const run = () => runWrite(store, plan, input.ReturnValuesOnConditionCheckFailure === 'ALL_OLD', cap, wantOld);
+  // A plain Put is one INSERT, atomic on its own; anything that reads first runs in a transaction.
+  const { old } = !cap && !needsOldItem(plan, wantOld) ? run() : store.transaction(run);
   const out: PutItemOutput = {};
   if (input.ReturnValues === 'ALL_OLD' && old) out.Attributes = old;
   const cc = consumedCapacity(input.ReturnConsumedCapacity, plan.t.meta.name, cap);
   if (cc) out.ConsumedCapacity = cc;
+  if (input.ReturnItemCollectionMetrics === 'SIZE') {
+    const icm = itemCollectionMetrics(store, plan.t, plan.key, plan.keyItem);
+    if (icm) out.ItemCollectionMetrics = icm;
+  }
   return out;
 }
 
@@ -194,19 +203,23 @@ export function putItem(store: DynamoStore, ctx: RequestContext, input: PutItemI
 export function deleteItem(store: DynamoStore, ctx: RequestContext, input: DeleteItemInput): DeleteItemOutput {
   checkReturnValues(input.ReturnValues, ['NONE', 'ALL_OLD']);
   const plan = planDelete(store, ctx, input as never);
-  const cap = new Capacity();
+  const cap = wantsCapacity(input.ReturnConsumedCapacity) ? new Capacity() : undefined;
   const { old } = store.transaction(() => runWrite(store, plan, input.ReturnValuesOnConditionCheckFailure === 'ALL_OLD', cap));
   const out: DeleteItemOutput = {};
   if (input.ReturnValues === 'ALL_OLD' && old) out.Attributes = old;
   const cc = consumedCapacity(input.ReturnConsumedCapacity, plan.t.meta.name, cap);
   if (cc) out.ConsumedCapacity = cc;
+  if (input.ReturnItemCollectionMetrics === 'SIZE') {
+    const icm = itemCollectionMetrics(store, plan.t, plan.key, plan.keyItem);
+    if (icm) out.ItemCollectionMetrics = icm;
+  }
   return out;
 }
 
 /** UpdateItem. */
 export function updateItem(store: DynamoStore, ctx: RequestContext, input: UpdateItemInput): UpdateItemOutput {
   const plan = planUpdate(store, ctx, input as UpdateInput);
-  const cap = new Capacity();
+  const cap = wantsCapacity(input.ReturnConsumedCapacity) ? new Capacity() : undefined;
   const { old, next } = store.transaction(() => runWrite(store, plan, input.ReturnValuesOnConditionCheckFailure === 'ALL_OLD', cap));
   const out: UpdateItemOutput = {};
   const rv = input.ReturnValues ?? 'NONE';
@@ -218,6 +231,10 @@ export function updateItem(store: DynamoStore, ctx: RequestContext, input: Updat
   if (attributes && Object.keys(attributes).length) out.Attributes = attributes;
   const cc = consumedCapacity(input.ReturnConsumedCapacity, plan.t.meta.name, cap);
   if (cc) out.ConsumedCapacity = cc;
+  if (input.ReturnItemCollectionMetrics === 'SIZE') {
+    const icm = itemCollectionMetrics(store, plan.t, plan.key, plan.keyItem);
+    if (icm) out.ItemCollectionMetrics = icm;
+  }
   return out;
 }
 
@@ -229,18 +246,15 @@ export function readProjection(input: { ProjectionExpression?: string; Attribute
   return compileExpressions({ ProjectionExpression: input.ProjectionExpression, ExpressionAttributeNames: input.ExpressionAttributeNames }).projection;
 }
 
-/** GetItem. */
-export function getItem(store: DynamoStore, ctx: RequestContext, input: GetItemInput): GetItemOutput {
+/** GetItem; with `raw` the item is answered as its stored text (for the JSON codec only). */
+export function getItem(store: DynamoStore, ctx: RequestContext, input: GetItemInput, raw = false): GetItemOutput {
   const t = requireTable(store, ctx, input.TableName);
   validateItem(input.Key as Item);
   const key = keyOfKey(t.meta, input.Key as Item);
   const paths = readProjection(input);
   const row = store.getItem(t.id, key);
   const out: GetItemOutput = {};
-  if (row) {
-    const item = deserializeItem(row.item);
-    out.Item = paths ? project(item, paths) : item;
-  }
+  if (row) out.Item = paths ? project(deserializeItem(row.item), paths) : raw ? rawItem(row.item) : deserializeItem(row.item);
   if (input.ReturnConsumedCapacity === 'TOTAL' || input.ReturnConsumedCapacity === 'INDEXES') {
     const cap = new Capacity();
     cap.table = readUnits(row?.size ?? 0, input.ConsistentRead === true);

@@ -10,7 +10,7 @@ import {
   compileExpressions, evaluateCondition, project, conditionFromFilter, keyConditionFromKeyConditions, projectionFromAttributesToGet, conditionAttributeNames,
   type AttributeValue, type Item, type ConditionNode, type DocumentPath, type KeyCondition, type LegacyCondition,
 } from '../expressions/index.js';
-import { validateItem, deserializeItem } from '../item-codec.js';
+import { validateItem, deserializeItem, rawItem } from '../item-codec.js';
 import { encodeKeyValue, partitionHash, prefixEnd, successor, type KeyType } from '../key-codec.js';
 import { keyAttributes, projectIndexItem, typeOf, keyOfKey, indexKeyOf } from '../keys.js';
 import { requireTable, consumedCapacity, checkNotMixed } from '../common.js';
@@ -97,46 +97,64 @@ function compileRead(input: ReadInput & Record<string, unknown>, legacyFilter: '
   return out;
 }
 
+/** A row of a page read: the item's size and stored text. */
+type PageRow = [size: number, item: string];
+
 /** The shape of a page read shared by Query and Scan. */
 interface PageRequest {
   src: Source;
-  rows: Iterable<{ size: number; item: string }>;
+  /** [size, item] of each row read. */
+  rows: Iterable<PageRow>;
   limit: number | undefined;
   filter: ConditionNode | undefined;
   paths: DocumentPath[] | undefined;
   count: boolean;
   consistent: boolean;
+  /** Answer items as their stored text (see rawItem). */
+  raw: boolean;
 }
 
 interface Page {
   items: Item[];
   count: number;
   scanned: number;
-  last: Item | undefined;
+  /** The stored text of the last item read, when the page names it as LastEvaluatedKey. */
+  last: string | undefined;
   bytes: number;
 }
 
 function readPage(r: PageRequest): Page {
   const { t, ix } = r.src;
+  // An index that does not project everything answers items cut down to its projection.
+  const projecting = ix !== undefined && ix.projection.ProjectionType !== 'ALL';
+  const verbatim = r.raw && !projecting && r.paths === undefined;
+  // Items are parsed only to be filtered or reshaped; otherwise their stored text goes out as it is.
+  const parse = r.filter !== undefined || (!r.count && !verbatim);
   const items: Item[] = [];
   let count = 0;
   let scanned = 0;
   let bytes = 0;
-  let last: Item | undefined;
+  let last: string | undefined;
   let more = false;
   for (const row of r.rows) {
     if ((r.limit !== undefined && scanned >= r.limit) || bytes >= PAGE_BYTES) {
       more = true;
       break;
     }
+    const text = row[1];
     scanned++;
-    bytes += row.size;
-    let item = deserializeItem(row.item);
-    if (ix) item = projectIndexItem(t.meta, ix, item);
-    last = item;
+    bytes += row[0];
+    last = text;
+    if (!parse) {
+      count++;
+      if (!r.count) items.push(rawItem(text));
+      continue;
+    }
+    let item = deserializeItem(text);
+    if (projecting) item = projectIndexItem(t.meta, ix, item);
     if (r.filter && !evaluateCondition(r.filter, item)) continue;
     count++;
-    if (!r.count) items.push(r.paths ? project(item, r.paths) : item);
+    if (!r.count) items.push(r.paths ? project(item, r.paths) : verbatim ? rawItem(text) : item);
   }
   // Like DynamoDB, a page that stops at its Limit names its last key even when nothing follows.
   if (!more && !(r.limit !== undefined && scanned >= r.limit)) last = undefined;
@@ -149,7 +167,7 @@ function pageOutput(r: PageRequest, page: Page, returnCapacity: string | undefin
   if (!r.count) out.Items = page.items;
   out.Count = page.count;
   out.ScannedCount = page.scanned;
-  if (page.last) out.LastEvaluatedKey = keyAttributes(t.meta, page.last, ix);
+  if (page.last !== undefined) out.LastEvaluatedKey = keyAttributes(t.meta, deserializeItem(page.last), ix);
   if (returnCapacity === 'TOTAL' || returnCapacity === 'INDEXES') {
     const cap = new Capacity();
     const units = readUnits(page.bytes, r.consistent);
@@ -188,7 +206,7 @@ function startKey(src: Source, esk: Item): { hh: number; hk: Buffer; rk: Buffer;
 }
 
 /** Query. */
-export function query(store: DynamoStore, ctx: RequestContext, input: QueryInput): QueryOutput {
+export function query(store: DynamoStore, ctx: RequestContext, input: QueryInput, raw = false): QueryOutput {
   const t = requireTable(store, ctx, input.TableName);
   const ix = resolveIndex(t, input.IndexName);
   const src = { t, ix };
@@ -263,7 +281,7 @@ export function query(store: DynamoStore, ctx: RequestContext, input: QueryInput
     : `SELECT ${ITEM_COLUMNS} FROM ddb_items WHERE ${where.join(' AND ')} ORDER BY ${order}`;
   const req: PageRequest = {
     src, rows: pageRows(store, sql, params, input.Limit),
-    limit: input.Limit, filter, paths, count: input.Select === 'COUNT', consistent: input.ConsistentRead === true,
+    limit: input.Limit, filter, paths, count: input.Select === 'COUNT', consistent: input.ConsistentRead === true, raw,
   };
   return pageOutput(req, readPage(req), input.ReturnConsumedCapacity);
 }
@@ -274,14 +292,14 @@ export function query(store: DynamoStore, ctx: RequestContext, input: QueryInput
  * an iterator row by row; otherwise an iterator, which the 1 MB page limit stops
  * without holding more than a page of (up to 400 KB) items in memory.
  */
-function pageRows(store: DynamoStore, sql: string, params: unknown[], limit: number | undefined): Iterable<{ size: number; item: string }> {
-  if (limit === undefined) return store.statement(sql).iterate(...params) as IterableIterator<{ size: number; item: string }>;
-  const st = store.statement(`${sql} LIMIT ?`);
-  return (limit <= ALL_ROWS_LIMIT ? st.all(...params, limit + 1) : st.iterate(...params, limit + 1)) as Iterable<{ size: number; item: string }>;
+function pageRows(store: DynamoStore, sql: string, params: unknown[], limit: number | undefined): Iterable<PageRow> {
+  if (limit === undefined) return store.rawStatement(sql).iterate(...params) as IterableIterator<PageRow>;
+  const st = store.rawStatement(`${sql} LIMIT ?`);
+  return (limit <= ALL_ROWS_LIMIT ? st.all(...params, limit + 1) : st.iterate(...params, limit + 1)) as Iterable<PageRow>;
 }
 
 /** Scan. */
-export function scan(store: DynamoStore, ctx: RequestContext, input: ScanInput): ScanOutput {
+export function scan(store: DynamoStore, ctx: RequestContext, input: ScanInput, raw = false): ScanOutput {
   const t = requireTable(store, ctx, input.TableName);
   const ix = resolveIndex(t, input.IndexName);
   const src = { t, ix };
@@ -320,7 +338,7 @@ export function scan(store: DynamoStore, ctx: RequestContext, input: ScanInput):
     : `SELECT ${ITEM_COLUMNS} FROM ddb_items WHERE ${where.join(' AND ')} ORDER BY hh, hk, rk`;
   const req: PageRequest = {
     src, rows: pageRows(store, sql, params, input.Limit),
-    limit: input.Limit, filter, paths, count: input.Select === 'COUNT', consistent: input.ConsistentRead === true,
+    limit: input.Limit, filter, paths, count: input.Select === 'COUNT', consistent: input.ConsistentRead === true, raw,
   };
   return pageOutput(req, readPage(req), input.ReturnConsumedCapacity);
 }
