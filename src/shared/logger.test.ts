@@ -1,17 +1,17 @@
 /**
  * The logger: text and JSON line formats, level filtering, the per-request line,
- * and batching (one write per tick, bounded bursts, flush on demand).
+ * and batching (one write per flush window, bounded bursts, flush on demand).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setImmediate as nextTick } from 'node:timers/promises';
-import { createLogger, type LoggerOptions } from './logger.js';
+import { setImmediate as nextTick, setTimeout as sleep } from 'node:timers/promises';
+import { createLogger, FLUSH_MS, type LoggerOptions } from './logger.js';
 
 const ISO = '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z';
 
 function capture(options: Omit<LoggerOptions, 'write'> = {}) {
   const writes: string[] = [];
-  const logger = createLogger({ ...options, write: (text) => writes.push(text) });
+  const logger = createLogger({ flushMs: 0, ...options, write: (text) => writes.push(text) });
   const lines = () => writes.join('').split('\n').filter((l) => l !== '');
   return { logger, writes, lines };
 }
@@ -135,4 +135,18 @@ test('a burst within one tick is written in bounded batches, request lines in JS
     await nextTick();
     assert.equal(lines().length, 1200);
   }
+});
+
+test('by default lines wait for the flush window and go out in one write', async () => {
+  const writes: string[] = [];
+  const logger = createLogger({ write: (text) => writes.push(text) });
+  logger.request('dynamodb', 'GetItem', 200, 0.4);
+  await nextTick();
+  logger.request('dynamodb', 'PutItem', 200, 0.5);
+  await nextTick();
+  assert.deepEqual(writes, [], 'nothing written after a tick');
+  // Node fires timers in order of expiry: the logger's FLUSH_MS timer before this one.
+  await sleep(FLUSH_MS + 5);
+  assert.equal(writes.length, 1);
+  assert.match(writes[0]!, /GetItem 200 0\.4ms\n.*PutItem 200 0\.5ms\n$/);
 });
