@@ -1,13 +1,15 @@
 // SNS fan-out: Publish (query protocol, 256 B + 1 attribute) to a topic with three SQS
 // queue subscriptions, nimbus (persisting to a temporary data directory) against fauxqs
-// (in memory). Publish answers once the message is in every queue (nimbus commits the
+// (in memory) and the node:http floor (workloads/sqs-floor.mjs, answering Publish's canned
+// answer). Publish answers once the message is in every queue (nimbus commits the
 // three sends before answering). Throughput is publishes/s; each is three deliveries.
 // `raw: true` subscribes with RawMessageDelivery (no envelope, nothing signed); without
 // it every delivery is the signed JSON envelope (one RSA signature per publish).
 //
 // Setup (before any measured phase): CreateTopic, three CreateQueue, three Subscribe.
 import { fauxqsTarget } from '../lib/targets.mjs';
-import { ACCOUNT, REGION, call, client, persistentNimbus, snsRequest, sqsRequest } from './sqs-common.mjs';
+import { sqsFloorTarget } from './sqs-floor.mjs';
+import { ACCOUNT, REGION, call, client, nimbusTargets, snsRequest, sqsRequest } from './sqs-common.mjs';
 
 const TOPIC = 'fanout';
 const TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT}:${TOPIC}`;
@@ -20,9 +22,10 @@ export function snsFanoutWorkload({ raw = true } = {}) {
     name: raw ? 'sns-fanout' : 'sns-fanout-envelope',
     title: `SNS Publish 256 B + 1 attribute to 3 SQS subscriptions (${raw ? 'raw delivery' : 'signed envelope'})`,
     baseline: 'fauxqs',
-    targets: [{ ...fauxqsTarget(), ready }, { ...persistentNimbus(), ready }],
+    targets: [sqsFloorTarget('sns-publish'), { ...fauxqsTarget(), ready }, ...nimbusTargets().map((t) => ({ ...t, ready }))],
 
-    async setup(server) {
+    async setup(server, target) {
+      if (target.name === 'floor') return; // the floor answers every request with Publish's answer
       const c = client(server.port);
       try {
         const topic = await c.send(snsRequest({ Action: 'CreateTopic', Name: TOPIC }));

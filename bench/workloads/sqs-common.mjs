@@ -58,6 +58,27 @@ export function persistentNimbus() {
   return persistentTarget({ logLevel: 'warn' });
 }
 
+/**
+ * The nimbus targets of the SQS/SNS workloads: nimbus, and with NIMBUS_BENCH_BEFORE=<entry>
+ * (another build, e.g. of the commit before a change) also `nimbus-before` running that
+ * entry, so that a change is measured against its predecessor in one run, ratios and all.
+ */
+export function nimbusTargets() {
+  const targets = [persistentNimbus()];
+  const before = process.env.NIMBUS_BENCH_BEFORE;
+  if (before) {
+    const saved = process.env.NIMBUS_BENCH_ENTRY;
+    process.env.NIMBUS_BENCH_ENTRY = before;
+    try {
+      targets.push({ ...persistentNimbus(), name: 'nimbus-before', checkGoals: false });
+    } finally {
+      if (saved === undefined) delete process.env.NIMBUS_BENCH_ENTRY;
+      else process.env.NIMBUS_BENCH_ENTRY = saved;
+    }
+  }
+  return targets;
+}
+
 /** A keep-alive client of one server: `send(request)` resolves {status, body, at} (at: performance.now() of the last byte). */
 export function client(port, maxSockets = 8) {
   const agent = new http.Agent({ keepAlive: true, maxSockets });

@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { percentile } from '../lib/http.mjs';
 import { sampleProcess, startServer, stopServer } from '../lib/proc.mjs';
 import { fauxqsTarget } from '../lib/targets.mjs';
-import { call, client, persistentNimbus, queueUrl, sqsRequest } from './sqs-common.mjs';
+import { call, client, nimbusTargets, queueUrl, sqsRequest } from './sqs-common.mjs';
 
 const HERE = fileURLToPath(import.meta.url);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -56,8 +56,9 @@ async function workerMain(port, loops, durationMs) {
   };
   setTimeout(() => { stop = true; }, durationMs + 10_000).unref();
   await Promise.all(Array.from({ length: loops }, loop));
-  process.send({ deleted, requests });
   c.close();
+  // Disconnecting closes the IPC channel, which otherwise keeps this process (and the driver waiting on it) alive.
+  process.send({ deleted, requests }, () => process.disconnect());
 }
 
 // ---- driver ----
@@ -133,7 +134,7 @@ async function main() {
     workers: Number(values.workers), loops: Number(values.loops), samples: Number(values.samples),
   };
   const ready = sqsRequest('CreateQueue', { QueueName: 'ready' });
-  const targets = [{ ...fauxqsTarget(), ready }, { ...persistentNimbus(), ready }]
+  const targets = [{ ...fauxqsTarget(), ready }, ...nimbusTargets().map((t) => ({ ...t, ready }))]
     .filter((t) => !values.only || values.only.split(',').includes(t.name));
   const rows = [];
   if (values.port) {

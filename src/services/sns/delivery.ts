@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { InternalClient } from '../../gateway/context.js';
 import type { Logger } from '../../shared/logger.js';
 import { parseArn } from '../../shared/arn.js';
-import { servicePrincipal } from '../../shared/principal.js';
+import { servicePrincipal, type Principal } from '../../shared/principal.js';
 import { isServiceError } from '../../shared/errors.js';
 import type { MessageAttributeValue } from '../../models/generated/sns.js';
 import type { SubscriptionRecord, TopicRecord } from './store.js';
@@ -39,15 +39,22 @@ export interface Delivery {
   signatures?: Map<string, string>;
 }
 
+/** What a delivery to one queue needs, resolved once per queue ARN. */
+interface QueueTarget {
+  url: string;
+  fifo: boolean;
+  options: { account: string; region: string; principal: Principal };
+}
+
 /** Sends deliveries; holds what they share (signer, endpoint, queue URLs). */
 export class Deliverer {
-  private readonly queueUrls = new Map<string, string>();
+  private readonly queues = new Map<string, QueueTarget>();
 
   constructor(private readonly internal: InternalClient, private readonly signer: Signer, private readonly logger: Logger) {}
 
   /** Forgets cached queue URLs (after a reset). */
   clear(): void {
-    this.queueUrls.clear();
+    this.queues.clear();
   }
 
   /** The notification JSON a non-raw subscriber receives. */
@@ -116,9 +123,11 @@ export class Deliverer {
   /**
    * POSTs to an HTTP(S) endpoint with SNS's headers. A network error, a 5xx or a 429 is
    * retried on the delivery policy's schedule (default three retries 20 s apart, "Amazon
-   * SNS message delivery retries"); the timers do not keep the process alive.
+   * SNS message delivery retries"); the timers do not keep the process alive. Once the
+   * policy is exhausted the message is discarded, or handed to `exhausted` (the
+   * subscription's dead-letter queue: "Amazon SNS dead-letter queues").
    */
-  async toHttp(url: string, type: string, messageId: string, topicArn: string, subscriptionArn: string | undefined, body: string, retry: RetryPolicy = DEFAULT_RETRY, attempt = 0): Promise<void> {
+  async toHttp(url: string, type: string, messageId: string, topicArn: string, subscriptionArn: string | undefined, body: string, retry: RetryPolicy = DEFAULT_RETRY, exhausted?: () => Promise<void>, attempt = 0): Promise<void> {
     const headers: Record<string, string> = {
       'content-type': 'text/plain; charset=UTF-8',
       'x-amz-sns-message-type': type,
@@ -138,10 +147,11 @@ export class Deliverer {
     if (failure === undefined) return;
     if (attempt >= retry.numRetries) {
       this.logger.warn('sns delivery to http failed', { url, attempts: attempt + 1, error: failure });
+      if (exhausted) await exhausted();
       return;
     }
     const delay = retryDelay(retry, attempt);
-    setTimeout(() => void this.toHttp(url, type, messageId, topicArn, subscriptionArn, body, retry, attempt + 1), delay * 1000).unref();
+    setTimeout(() => void this.toHttp(url, type, messageId, topicArn, subscriptionArn, body, retry, exhausted, attempt + 1), delay * 1000).unref();
   }
 
   /** Invokes a Lambda function asynchronously with the SNS event. */
@@ -176,7 +186,8 @@ export class Deliverer {
     }
   }
 
-  private async toDeadLetterQueue(d: Delivery, body: string, attributes: Record<string, MessageAttributeValue> | undefined): Promise<void> {
+  /** Sends an undeliverable message to the subscription's dead-letter queue, when it has a RedrivePolicy. */
+  async toDeadLetterQueue(d: Delivery, body: string, attributes: Record<string, MessageAttributeValue> | undefined): Promise<void> {
     const policy = d.subscription.attributes.RedrivePolicy;
     if (!policy) return;
     const target = (JSON.parse(policy) as { deadLetterTargetArn: string }).deadLetterTargetArn;
@@ -188,27 +199,27 @@ export class Deliverer {
   }
 
   private async sendToQueue(queueArn: string, body: string, attributes: Record<string, MessageAttributeValue> | undefined, d: Delivery | undefined): Promise<void> {
-    const arn = parseArn(queueArn);
-    if (!arn) throw new Error(`not a queue ARN: ${queueArn}`);
-    const options = { account: arn.account, region: arn.region, principal: servicePrincipal(arn.account, SNS_SERVICE) };
-    let url = this.queueUrls.get(queueArn);
-    if (!url) {
+    let target = this.queues.get(queueArn);
+    if (!target) {
+      const arn = parseArn(queueArn);
+      if (!arn) throw new Error(`not a queue ARN: ${queueArn}`);
+      const options = { account: arn.account, region: arn.region, principal: servicePrincipal(arn.account, SNS_SERVICE) };
       const out = await this.internal.call('sqs', 'GetQueueUrl', { QueueName: arn.resource, QueueOwnerAWSAccountId: arn.account }, options);
-      url = out.QueueUrl as string;
-      this.queueUrls.set(queueArn, url);
+      target = { url: out.QueueUrl as string, fifo: arn.resource.endsWith('.fifo'), options };
+      this.queues.set(queueArn, target);
     }
-    const input: Record<string, unknown> = { QueueUrl: url, MessageBody: body };
+    const input: Record<string, unknown> = { QueueUrl: target.url, MessageBody: body };
     if (attributes) input.MessageAttributes = attributes;
-    if (arn.resource.endsWith('.fifo')) {
+    if (target.fifo) {
       // A FIFO queue needs a group; messages from a standard topic go to one group per subscription.
       input.MessageGroupId = d?.groupId ?? d?.subscription.arn ?? queueArn;
       input.MessageDeduplicationId = d?.deduplicationId ?? createHash('sha256').update(body).digest('hex');
     }
     try {
-      await this.internal.call('sqs', 'SendMessage', input, options);
+      await this.internal.call('sqs', 'SendMessage', input, target.options);
     } catch (e) {
       // A queue deleted (and perhaps re-created) since its URL was cached.
-      if (isServiceError(e) && e.status !== 501) this.queueUrls.delete(queueArn);
+      if (isServiceError(e) && e.status !== 501) this.queues.delete(queueArn);
       throw e;
     }
   }

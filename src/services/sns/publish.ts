@@ -34,8 +34,12 @@ export interface Published {
 export class Publisher {
   private readonly policies = new Map<string, CompiledFilterPolicy>();
   private lastSweep = 0;
+  /** Runs a function in one SQLite transaction (wrapped once: better-sqlite3's wrapper is not free per call). */
+  private readonly atomically: (fn: () => void) => void;
 
-  constructor(private readonly store: SnsStore, private readonly deliverer: Deliverer) {}
+  constructor(private readonly store: SnsStore, private readonly deliverer: Deliverer) {
+    this.atomically = store.db.transaction((fn: () => void) => fn());
+  }
 
   /** Checks the FIFO parameters against the topic type; throws SNS's reasons. */
   checkFifo(topic: TopicRecord, fifo: FifoParameters): void {
@@ -65,22 +69,29 @@ export class Publisher {
       const earlier = this.store.getDuplicate(topic.arn, deduplicationId, now);
       // A duplicate is acknowledged with the first message's id and not delivered again.
       if (earlier) return { MessageId: earlier.messageId, SequenceNumber: earlier.sequence };
-      this.store.db.transaction(() => {
-        sequenceNumber = (SEQUENCE_BASE + this.store.nextSequence(topic.arn)).toString();
-        this.store.putDeduplication(topic.arn, deduplicationId!, messageId, sequenceNumber, now + DEDUP_WINDOW_MS);
-      })();
     }
     const timestamp = new Date(now).toISOString();
     const waits: Promise<void>[] = [];
     const signatures = new Map<string, string>();
-    for (const s of this.store.topicSubscriptions(topic.arn)) {
-      if (s.pending || !this.matches(s, m)) continue;
-      const d: Delivery = {
-        topic, subscription: s, messageId, message: messageFor(m, s.protocol), subject: m.subject, attributes: m.attributes, timestamp,
-        groupId: fifo.groupId, deduplicationId, sequenceNumber, signatures,
-      };
-      waits.push(...this.deliver(ctx, d));
-    }
+    // One transaction for the writes of the publish itself (the FIFO sequence and
+    // deduplication record, recorded email/SMS messages). SQS deliveries are committed
+    // by SQS, which groups the sends of one event-loop turn (the queues of this publish
+    // and of concurrent ones) into one commit; Publish answers once they are committed.
+    this.atomically(() => {
+      if (deduplicationId !== undefined) {
+        sequenceNumber = (SEQUENCE_BASE + this.store.nextSequence(topic.arn)).toString();
+        this.store.putDeduplication(topic.arn, deduplicationId, messageId, sequenceNumber, now + DEDUP_WINDOW_MS);
+      }
+      for (const s of this.store.topicSubscriptions(topic.arn)) {
+        if (s.pending || !this.matches(s, m)) continue;
+        const d: Delivery = {
+          topic, subscription: s, messageId, message: messageFor(m, s.protocol), subject: m.subject, attributes: m.attributes, timestamp,
+          groupId: fifo.groupId, deduplicationId, sequenceNumber, signatures,
+        };
+        const wait = this.deliver(ctx, d);
+        if (wait) waits.push(wait);
+      }
+    });
     if (waits.length) await Promise.all(waits);
     const out: Published = { MessageId: messageId };
     if (sequenceNumber !== undefined) out.SequenceNumber = sequenceNumber;
@@ -88,21 +99,22 @@ export class Publisher {
   }
 
   /** Starts one delivery; returns what Publish waits for (SQS), other transports run on. */
-  private deliver(ctx: RequestContext, d: Delivery): Promise<void>[] {
+  private deliver(ctx: RequestContext, d: Delivery): Promise<void> | undefined {
     switch (d.subscription.protocol) {
       case 'sqs':
-        return [this.deliverer.toSqs(d, ctx.endpoint)];
+        return this.deliverer.toSqs(d, ctx.endpoint);
       case 'http':
       case 'https': {
         const raw = d.subscription.attributes.RawMessageDelivery === 'true';
         const body = raw ? d.message : this.deliverer.envelope(d, ctx.endpoint);
         const retry = retryPolicyOf(d.subscription.attributes.DeliveryPolicy, d.topic.attributes.DeliveryPolicy);
-        void this.deliverer.toHttp(d.subscription.endpoint, 'Notification', d.messageId, d.topic.arn, d.subscription.arn, body, retry);
-        return [];
+        const exhausted = () => this.deliverer.toDeadLetterQueue(d, body, raw ? d.attributes : undefined);
+        void this.deliverer.toHttp(d.subscription.endpoint, 'Notification', d.messageId, d.topic.arn, d.subscription.arn, body, retry, exhausted);
+        return undefined;
       }
       case 'lambda':
         void this.deliverer.toLambda(d, ctx.endpoint);
-        return [];
+        return undefined;
       case 'sms':
       case 'email':
       case 'email-json':
@@ -114,11 +126,11 @@ export class Publisher {
           subject: d.subject, message: d.subscription.protocol === 'email-json' ? this.deliverer.envelope(d, ctx.endpoint) : d.message,
           sentAt: ctx.clock.now(),
         });
-        return [];
+        return undefined;
       default:
         // application and firehose have no transport in nimbus yet.
         ctx.logger.debug('sns delivery skipped: no transport for protocol', { protocol: d.subscription.protocol, subscription: d.subscription.arn });
-        return [];
+        return undefined;
     }
   }
 

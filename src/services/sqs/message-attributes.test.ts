@@ -23,6 +23,13 @@ test('the stored form decodes to the attributes; a subset is digested as if sent
   assert.equal(attributeFilter([]), undefined);
 });
 
+test('the digest computed at send time is reused when a receive keeps every attribute, never for a subset', () => {
+  const all = encodeAttributes({ 'x.1': { DataType: 'String', StringValue: 'one' }, y: { DataType: 'Number', StringValue: '7' } })!;
+  assert.equal(selectAttributes(all.bytes, attributeFilter(['All'])!, all.md5)!.md5, all.md5);
+  assert.equal(selectAttributes(all.bytes, attributeFilter(['x.1', 'y'])!, 'stored digest')!.md5, 'stored digest');
+  assert.equal(selectAttributes(all.bytes, attributeFilter(['y'])!, 'stored digest')!.md5, encodeAttributes({ y: { DataType: 'Number', StringValue: '7' } })!.md5);
+});
+
 test('forbidden characters: controls, lone surrogates and U+FFFE/U+FFFF; astral characters are allowed', () => {
   assert.equal(forbiddenCharacter('ok\t\n\r text é 😀'), -1);
   assert.equal(forbiddenCharacter('a\u0000'), 1);

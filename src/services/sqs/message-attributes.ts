@@ -59,15 +59,10 @@ export function characterName(text: string, index: number): string {
   return `#x${(text.codePointAt(index) ?? 0).toString(16).toUpperCase()}`;
 }
 
-function pushLength(parts: Buffer[], n: number): void {
-  const b = Buffer.allocUnsafe(4);
-  b.writeUInt32BE(n, 0);
-  parts.push(b);
-}
-
 /**
  * Validates message attributes (user attributes, or system attributes when `system`)
- * and encodes them; undefined when there are none.
+ * and encodes them; undefined when there are none. The encoding is written into one
+ * buffer sized up front (no list of small buffers to concatenate).
  */
 export function encodeAttributes(attributes: Record<string, MessageAttributeValue> | undefined, system = false): EncodedAttributes | undefined {
   if (!attributes) return undefined;
@@ -77,9 +72,10 @@ export function encodeAttributes(attributes: Record<string, MessageAttributeValu
   if (!system && names.length > MAX_ATTRIBUTES) {
     throw invalid(`Number of message attributes [${names.length}] exceeds the allowed maximum [${MAX_ATTRIBUTES}].`);
   }
-  names.sort();
-  const parts: Buffer[] = [];
+  if (names.length > 1) names.sort();
+  // First pass: checks and byte lengths.
   let size = 0;
+  let total = 0;
   for (const name of names) {
     const value = attributes[name];
     if (!system) checkName(name);
@@ -91,19 +87,12 @@ export function encodeAttributes(attributes: Record<string, MessageAttributeValu
     if (value.StringListValues?.length || value.BinaryListValues?.length) {
       throw invalid(`Message (${kind}) attribute '${name}' uses a list type, which SQS does not support.`);
     }
-    const nameBytes = Buffer.from(name, 'utf8');
-    const typeBytes = Buffer.from(type, 'utf8');
-    pushLength(parts, nameBytes.length);
-    parts.push(nameBytes);
-    pushLength(parts, typeBytes.length);
-    parts.push(typeBytes);
-    let valueBytes: Buffer;
+    let valueLength: number;
     if (base === 'Binary') {
       if (!value.BinaryValue || value.BinaryValue.length === 0) {
         throw invalid(`The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${type}'.`);
       }
-      valueBytes = value.BinaryValue;
-      parts.push(Buffer.of(BINARY_TRANSPORT));
+      valueLength = value.BinaryValue.length;
     } else {
       const text = value.StringValue;
       if (text === undefined || text === '') {
@@ -116,14 +105,37 @@ export function encodeAttributes(attributes: Record<string, MessageAttributeValu
       if (bad >= 0) {
         throw new ServiceError('InvalidMessageContents', `Invalid binary character '${characterName(text, bad)}' was found in the message attribute '${name}', the set of allowed characters is #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].`, { status: 400 });
       }
-      valueBytes = Buffer.from(text, 'utf8');
-      parts.push(Buffer.of(STRING_TRANSPORT));
+      valueLength = Buffer.byteLength(text, 'utf8');
     }
-    pushLength(parts, valueBytes.length);
-    parts.push(valueBytes);
-    size += nameBytes.length + typeBytes.length + valueBytes.length;
+    const entry = Buffer.byteLength(name, 'utf8') + Buffer.byteLength(type, 'utf8') + valueLength;
+    size += entry;
+    // Three 4-byte lengths and the transport byte.
+    total += entry + 13;
   }
-  const bytes = Buffer.concat(parts);
+  // Second pass: the digest input, in name order.
+  const bytes = Buffer.allocUnsafe(total);
+  let at = 0;
+  const text = (t: string): void => {
+    const n = bytes.write(t, at + 4, 'utf8');
+    bytes.writeUInt32BE(n, at);
+    at += 4 + n;
+  };
+  for (const name of names) {
+    const value = attributes[name];
+    const type = value.DataType;
+    text(name);
+    text(type);
+    if (type.startsWith('Binary')) {
+      bytes[at++] = BINARY_TRANSPORT;
+      const v = value.BinaryValue!;
+      bytes.writeUInt32BE(v.length, at);
+      bytes.set(v, at + 4);
+      at += 4 + v.length;
+    } else {
+      bytes[at++] = STRING_TRANSPORT;
+      text(value.StringValue!);
+    }
+  }
   return { bytes, md5: createHash('md5').update(bytes).digest('hex'), size };
 }
 
@@ -190,17 +202,23 @@ function wanted(filter: AttributeFilter, name: string): boolean {
   return false;
 }
 
-/** The attributes a receive returns and the MD5 over exactly those, or undefined when none match. */
-export function selectAttributes(bytes: Buffer, filter: AttributeFilter): { attributes: Record<string, MessageAttributeValue>; md5: string } | undefined {
+/**
+ * The attributes a receive returns and the MD5 over exactly those, or undefined when
+ * none match. `md5OfAll` is the digest computed at send time over all of them: when the
+ * filter keeps every attribute it is the answer, and no digest is computed again.
+ */
+export function selectAttributes(bytes: Buffer, filter: AttributeFilter, md5OfAll?: string | null): { attributes: Record<string, MessageAttributeValue>; md5: string } | undefined {
   const decoded = decode(bytes);
   const attributes: Record<string, MessageAttributeValue> = {};
-  const hash = createHash('md5');
-  let any = false;
+  let kept = 0;
   for (const a of decoded) {
     if (!wanted(filter, a.name)) continue;
     attributes[a.name] = a.value;
-    hash.update(bytes.subarray(a.start, a.end));
-    any = true;
+    kept++;
   }
-  return any ? { attributes, md5: hash.digest('hex') } : undefined;
+  if (kept === 0) return undefined;
+  if (kept === decoded.length && md5OfAll) return { attributes, md5: md5OfAll };
+  const hash = createHash('md5');
+  for (const a of decoded) if (attributes[a.name] === a.value) hash.update(bytes.subarray(a.start, a.end));
+  return { attributes, md5: hash.digest('hex') };
 }

@@ -2,7 +2,8 @@
  * The message path of SQS: send (with FIFO deduplication and sequence numbers),
  * receive (visibility, receive counts, redrive to a dead-letter queue, retention),
  * delete and visibility changes by receipt handle. SQLite holds every message state;
- * each call runs in one transaction, so an acknowledged call has been committed.
+ * each call runs in one transaction (sends in a savepoint of the group commit their
+ * turn of the event loop shares), so an acknowledged call has been committed.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { ServiceError } from '../../shared/errors.js';
@@ -294,7 +295,7 @@ export class MessageEngine {
       if (Object.keys(a).length) m.Attributes = a;
     }
     if (opts.filter && row.attributes) {
-      const selected = selectAttributes(row.attributes, opts.filter);
+      const selected = selectAttributes(row.attributes, opts.filter, row.md5_attributes);
       if (selected) {
         m.MD5OfMessageAttributes = selected.md5;
         m.MessageAttributes = selected.attributes;

@@ -25,10 +25,11 @@ import { MoveTasks } from './move-tasks.js';
 import { loadModel } from '../../models/model.js';
 import { SqsStore, type QueueRecord } from './store.js';
 import { Waiters } from './waiters.js';
-import { MessageEngine, type PreparedSend } from './messages.js';
+import { MessageEngine, type PreparedSend, type SendOutcome } from './messages.js';
 import { attributeFilter } from './message-attributes.js';
 import { applyAttributes, defaultSettings, firstDifference, settingsAsAttributes, MAX_MESSAGE_SIZE } from './queue-attributes.js';
 import { checkBatch, failure } from './batch.js';
+import { GroupCommit } from './group-commit.js';
 
 const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
 const FIFO_NAME = /^[A-Za-z0-9_-]{1,75}\.fifo$/;
@@ -64,11 +65,14 @@ export class SqsProvider implements SqsOperations {
   private readonly moves: MoveTasks;
   /** When queues were deleted, by account, region and name. */
   private readonly deleted = new Map<string, number>();
+  /** Sends of one event-loop turn share a commit. */
+  private readonly sends: GroupCommit;
 
   constructor(readonly env: ServiceEnv) {
     this.store = new SqsStore(env.storage);
     this.messages = new MessageEngine(this.store, this.waiters, env.clock);
     this.moves = new MoveTasks(this.store, this.waiters, env.clock, () => env.storage.db.open);
+    this.sends = new GroupCommit((fn) => this.store.atomically(fn));
     env.storage.onReset(() => {
       this.waiters.clear();
       this.moves.clear();
@@ -288,7 +292,7 @@ export class SqsProvider implements SqsOperations {
   async sendMessage(ctx: RequestContext, input: SendMessageRequest): Promise<SendMessageResult> {
     const q = this.queue(ctx, input.QueueUrl);
     const prepared = this.messages.prepare(q, input);
-    return this.messages.commit(q, [prepared], ctx.principal.userId)[0];
+    return (await this.commitSends(q, [prepared], ctx.principal.userId))[0];
   }
 
   async sendMessageBatch(ctx: RequestContext, input: SendMessageBatchRequest): Promise<SendMessageBatchResult> {
@@ -314,11 +318,20 @@ export class SqsProvider implements SqsOperations {
         failed.push(failure(e.Id, err));
       }
     }
-    const results = ok.length ? this.messages.commit(q, ok.map((o) => o.prepared), ctx.principal.userId) : [];
+    const results = ok.length ? await this.commitSends(q, ok.map((o) => o.prepared), ctx.principal.userId) : [];
     return {
       Successful: results.map((r, i) => ({ Id: ok[i].id, ...r })),
       Failed: failed,
     };
+  }
+
+  /** Commits checked sends with the others of this event-loop turn; answers once committed. */
+  private commitSends(q: QueueRecord, sends: readonly PreparedSend[], senderId: string): Promise<SendOutcome[]> {
+    return this.sends.run(() => {
+      // The queue was deleted (or nimbus reset) between the check of the request and the commit.
+      if (this.store.getById(q.id) !== q) throw queueDoesNotExist();
+      return this.messages.commit(q, sends, senderId);
+    });
   }
 
   async receiveMessage(ctx: RequestContext, input: ReceiveMessageRequest): Promise<ReceiveMessageResult> {

@@ -158,3 +158,26 @@ test('a delivery to a deleted queue goes to the subscription\'s dead-letter queu
   assert.equal(envelope.TopicArn, TopicArn);
   assert.equal(envelope.UnsubscribeURL, `${cloud.endpoint}/?Action=Unsubscribe&SubscriptionArn=${SubscriptionArn}`);
 });
+
+test('one publish to several queues: each live queue gets it once, a deleted one\'s delivery goes to its dead-letter queue', async () => {
+  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'fan-three' }));
+  const live = [await queue('fan-three-a'), await queue('fan-three-c')];
+  const gone = await queue('fan-three-b');
+  const dlq = await queue('fan-three-dlq');
+  for (const q of [live[0], gone, live[1]]) {
+    await sns.send(new SubscribeCommand({
+      TopicArn, Protocol: 'sqs', Endpoint: q.arn,
+      Attributes: { RawMessageDelivery: 'true', ...(q === gone ? { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn }) } : {}) },
+    }));
+  }
+  // The first publish makes SNS know every queue's URL; the second's deliveries all run within one transaction.
+  await sns.send(new PublishCommand({ TopicArn, Message: 'warm', MessageAttributes: { n: { DataType: 'Number', StringValue: '1' } } }));
+  await sqs.send(new DeleteQueueCommand({ QueueUrl: gone.url }));
+  await sns.send(new PublishCommand({ TopicArn, Message: 'fanned', MessageAttributes: { n: { DataType: 'Number', StringValue: '2' } } }));
+  for (const q of live) {
+    const got = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: q.url, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'] }))).Messages ?? [];
+    assert.deepEqual(got.map((m) => [m.Body, m.MessageAttributes?.n?.StringValue]), [['warm', '1'], ['fanned', '2']]);
+  }
+  const dead = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq.url, MaxNumberOfMessages: 10 }))).Messages ?? [];
+  assert.deepEqual(dead.map((m) => m.Body), ['fanned']);
+});

@@ -255,3 +255,47 @@ test('HTTP subscribers get the notification with SNS\'s headers; a 500 is retrie
     server.close();
   }
 });
+
+test('an HTTP delivery still failing once its retries are exhausted goes to the subscription\'s dead-letter queue', async () => {
+  const TopicArn = await topic('http-dead-letter');
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'http-dead-letter-dlq' }));
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+  let attempts = 0;
+  let confirmation = '';
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      if (req.headers['x-amz-sns-message-type'] === 'SubscriptionConfirmation') {
+        confirmation = body;
+        res.end();
+        return;
+      }
+      attempts++;
+      res.statusCode = 503;
+      res.end();
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  try {
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+    await sns.send(new SubscribeCommand({
+      TopicArn, Protocol: 'http', Endpoint: url,
+      Attributes: {
+        RawMessageDelivery: 'true',
+        DeliveryPolicy: JSON.stringify({ healthyRetryPolicy: { numRetries: 1, minDelayTarget: 1, maxDelayTarget: 1 } }),
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes!.QueueArn }),
+      },
+    }));
+    while (!confirmation) await new Promise((r) => setTimeout(r, 10));
+    await sns.send(new ConfirmSubscriptionCommand({ TopicArn, Token: JSON.parse(confirmation).Token }));
+    await sns.send(new PublishCommand({ TopicArn, Message: 'undeliverable', MessageAttributes: { k: { DataType: 'String', StringValue: 'v' } } }));
+    // Long polling waits for the dead-lettered message: the first attempt, one retry a second later, then the queue.
+    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20, MessageAttributeNames: ['All'] }));
+    assert.deepEqual(Messages?.map((m) => [m.Body, m.MessageAttributes?.k?.StringValue]), [['undeliverable', 'v']]);
+    assert.equal(attempts, 2);
+  } finally {
+    server.close();
+  }
+});
