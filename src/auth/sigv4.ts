@@ -154,10 +154,14 @@ function parseCanonicalHeader(header: string, headers: AuthHeaders): ParsedAuth 
   s = h1 + 1;
   while (header.charCodeAt(s) === 32) s++;
   if (!header.startsWith('Signature=', s)) return undefined;
-  const signature = header.slice(s + 10);
+  const s0 = s + 10;
+  // No blank inside a component (the general parser would split there); commas end them already.
+  if (s0 === header.length || h0 === h1 || OTHER_BLANKS.test(header)) return undefined;
+  const space = header.indexOf(' ', c0);
+  if (space < c1 || header.indexOf(' ', h0) < h1 || header.indexOf(' ', s0) >= 0 || header.indexOf(',', s0) >= 0) return undefined;
+  const signature = header.slice(s0);
   const credential = header.slice(c0, c1);
   const signed = header.slice(h0, h1);
-  if (signature === '' || signed === '' || hasSeparator(signature) || hasSeparator(credential) || hasSeparator(signed)) return undefined;
   const cred = cachedCredential(credential);
   if (cred === undefined || cred.terminator !== TERMINATOR) return undefined;
   const amzDate = firstHeader(headers, 'x-amz-date');
@@ -171,14 +175,8 @@ function parseCanonicalHeader(header: string, headers: AuthHeaders): ParsedAuth 
   return auth;
 }
 
-/** Whether a header component holds a separator the general parser would split on. */
-function hasSeparator(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 44 || c === 32 || c === 9 || c === 10 || c === 13) return true;
-  }
-  return false;
-}
+/** Blanks other than the space, which SDKs never put in the header. */
+const OTHER_BLANKS = /[\t\n\r\v\f]/;
 
 type Credential = NonNullable<ReturnType<typeof splitCredential>>;
 const credentials = new Map<string, Credential | null>();
