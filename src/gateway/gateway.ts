@@ -64,6 +64,7 @@ export class Gateway implements OwnRouteHost {
   /** The node request listener. */
   readonly listener = (req: AnyRequest, res: AnyResponse): void => {
     const x = new Exchange(req, res);
+    this.storage.noteActivity();
     this.handle(x).catch((e) => this.fail(x, e));
   };
 

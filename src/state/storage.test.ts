@@ -82,7 +82,7 @@ test('a failing migration rolls back whole and leaves the previous version', () 
       /no such table: no_such_table/,
     );
     assert.equal(version(storage, 'ns'), 1);
-    assert.deepEqual(tableNames(storage), ['kept', 'nimbus_schema']);
+    assert.deepEqual(tableNames(storage), ['blobs_inline', 'kept', 'nimbus_schema']);
 
     assert.throws(() => storage.migrate('ns', ['CREATE TABLE kept (id INTEGER)', () => {
       throw new Error('data migration failed');
@@ -92,7 +92,7 @@ test('a failing migration rolls back whole and leaves the previous version', () 
     // Once fixed, the step runs.
     storage.migrate('ns', ['CREATE TABLE kept (id INTEGER)', 'CREATE TABLE half (id INTEGER)']);
     assert.equal(version(storage, 'ns'), 2);
-    assert.deepEqual(tableNames(storage), ['half', 'kept', 'nimbus_schema']);
+    assert.deepEqual(tableNames(storage), ['blobs_inline', 'half', 'kept', 'nimbus_schema']);
   } finally {
     storage.close();
   }
@@ -126,7 +126,7 @@ test('reset empties every table (foreign keys included), keeps the schema, clear
 
     assert.deepEqual(storage.db.prepare('SELECT count(*) AS n FROM parent').get(), { n: 0 });
     assert.deepEqual(storage.db.prepare('SELECT count(*) AS n FROM child').get(), { n: 0 });
-    assert.deepEqual(tableNames(storage), ['child', 'nimbus_schema', 'parent']);
+    assert.deepEqual(tableNames(storage), ['blobs_inline', 'child', 'nimbus_schema', 'parent']);
     assert.equal(version(storage, 'family'), 2, 'migration records survive a reset');
     assert.equal(storage.blobs.has(blob.id), false);
     assert.equal(hooks, 1);
@@ -228,6 +228,33 @@ test('a data directory open in one nimbus is refused to a second at once, and fr
       assert.deepEqual(second.db.prepare('SELECT v FROM t').all(), [{ v: 'kept' }]);
     } finally {
       second.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('writes leave the WAL to grow; a pause in activity checkpoints it into the database file', async () => {
+  const dir = tempDir();
+  try {
+    const storage = new Storage({ dataDir: dir });
+    try {
+      storage.migrate('w', ['CREATE TABLE w (k INTEGER PRIMARY KEY, v TEXT)']);
+      const put = storage.db.prepare('INSERT OR REPLACE INTO w VALUES (?, ?)');
+      // Well past SQLite's default of 1,000 pages, far below the 64 MB set.
+      for (let i = 0; i < 3000; i++) {
+        storage.noteActivity();
+        put.run(i, 'x'.repeat(2000));
+      }
+      const [before] = storage.db.pragma('wal_checkpoint(NOOP)') as Array<{ log: number; checkpointed: number }>;
+      assert.ok(before!.log > 1000, `the WAL holds ${before!.log} frames`);
+      assert.equal(before!.checkpointed < before!.log, true, 'not all copied yet');
+      // No activity for a few idle periods: the timer copies the WAL into the database.
+      await new Promise((r) => setTimeout(r, 800));
+      const [after] = storage.db.pragma('wal_checkpoint(NOOP)') as Array<{ log: number; checkpointed: number }>;
+      assert.equal(after!.checkpointed, after!.log);
+    } finally {
+      storage.close();
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
