@@ -1,7 +1,9 @@
 /**
  * The blob store: whole writes from streams and buffers, reads (whole and by
  * range), size and existence, delete and clear; a failing source leaves no file
- * behind, and ids are checked so no path outside the store can be named.
+ * behind, and ids are checked so no path outside the store can be named. With a
+ * database, small bodies are rows: the same API, no files, deletes that join the
+ * caller's transaction, and writes that survive kill -9.
  */
 import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,7 +11,11 @@ import { mkdtempSync, rmSync, readdirSync, writeFileSync, existsSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { BlobStore } from './blobs.js';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { BlobStore, INLINE_SCHEMA } from './blobs.js';
+import { Storage } from './storage.js';
 
 let root: string;
 let store: BlobStore;
@@ -192,4 +198,124 @@ test('ids are validated: nothing outside the store can be named', async () => {
     assert.equal(store.size(id), undefined);
   }
   assert.ok(existsSync(outside));
+});
+
+/** A store over an in-memory database, as Storage sets it up. */
+function withDatabase(): { db: Database.Database; blobs: BlobStore } {
+  const db = new Database(':memory:');
+  for (const sql of INLINE_SCHEMA) db.exec(sql);
+  return { db, blobs: new BlobStore(join(root, 'with-db'), db) };
+}
+
+test('with a database, small bodies are rows, not files: read whole, by range, streamed; size, has, delete', async () => {
+  const { db, blobs } = withDatabase();
+  const streamed = await blobs.write(Readable.from([Buffer.from('hello, '), Buffer.from('row')]));
+  const buffered = blobs.writeBuffer(Buffer.from('0123456789'));
+  const empty = await blobs.write(Readable.from([]));
+  assert.match(streamed.id, /^i[1-9][0-9]*$/);
+  assert.deepEqual([streamed.size, buffered.size, empty.size], [10, 10, 0]);
+  assert.deepEqual(files(blobs.dir), []);
+  assert.equal(blobs.readBuffer(streamed.id).toString(), 'hello, row');
+  assert.equal(await text(blobs.read(streamed.id)), 'hello, row');
+  assert.equal(await text(blobs.read(buffered.id, { start: 2, end: 5 })), '2345');
+  assert.equal(await text(blobs.read(buffered.id, { start: 8, end: 100 })), '89');
+  assert.equal(await text(blobs.read(empty.id)), '');
+  assert.equal(blobs.readBuffer(empty.id).length, 0);
+  assert.equal(blobs.size(buffered.id), 10);
+  assert.equal(blobs.has(buffered.id), true);
+
+  // A stream opened before the delete still reads the bytes whole.
+  const early = blobs.read(buffered.id);
+  await blobs.delete(buffered.id);
+  assert.equal(await text(early), '0123456789');
+  assert.equal(blobs.has(buffered.id), false);
+  assert.equal(blobs.size(buffered.id), undefined);
+  assert.throws(() => blobs.readBuffer(buffered.id), { code: 'ENOENT' });
+  assert.throws(() => blobs.read(buffered.id), { code: 'ENOENT' });
+  await blobs.delete(buffered.id);
+  assert.deepEqual(db.prepare('SELECT count(*) AS n FROM blobs_inline').get(), { n: 2 });
+  db.close();
+});
+
+test('with a database, bodies past the small-write size are still files; clear removes both kinds', async () => {
+  const { db, blobs } = withDatabase();
+  const big = Buffer.alloc(64 * 1024 + 1, 7);
+  const file = await blobs.write(Readable.from([big]));
+  const edge = blobs.writeBuffer(big.subarray(1));
+  const large = blobs.writeBuffer(big);
+  assert.match(file.id, /^[0-9a-f]{32}$/);
+  assert.match(large.id, /^[0-9a-f]{32}$/);
+  assert.match(edge.id, /^i/);
+  assert.ok(blobs.readBuffer(file.id).equals(big));
+  assert.ok(blobs.readBuffer(edge.id).equals(big.subarray(1)));
+  blobs.clear();
+  for (const id of [file.id, edge.id, large.id]) assert.equal(blobs.has(id), false);
+  assert.deepEqual(db.prepare('SELECT count(*) AS n FROM blobs_inline').get(), { n: 0 });
+  // Ids only grow: one handed out before the clear never names a newer blob.
+  const after = blobs.writeBuffer(Buffer.from('after'));
+  assert.notEqual(after.id, edge.id);
+  assert.equal(blobs.readBuffer(after.id).toString(), 'after');
+  blobs.close();
+  db.close();
+});
+
+test('deleteInline joins the caller\'s transaction (undone by its rollback) and leaves file blobs to delete()', async () => {
+  const { db, blobs } = withDatabase();
+  const row = blobs.writeBuffer(Buffer.from('row'));
+  const file = blobs.writeBuffer(Buffer.alloc(70 * 1024, 1));
+  assert.throws(() => db.transaction(() => {
+    assert.equal(blobs.deleteInline(row.id), true);
+    assert.equal(blobs.has(row.id), false);
+    throw new Error('rolled back');
+  })(), { message: 'rolled back' });
+  assert.equal(blobs.readBuffer(row.id).toString(), 'row');
+  db.transaction(() => assert.equal(blobs.deleteInline(row.id), true))();
+  assert.equal(blobs.has(row.id), false);
+  assert.equal(blobs.deleteInline(file.id), false);
+  assert.equal(blobs.has(file.id), true);
+  db.close();
+});
+
+test('database blob ids are validated like file ids', () => {
+  const { db, blobs } = withDatabase();
+  for (const id of ['i0', 'i01', 'i-1', 'i1x', 'i', 'i1.5', 'i99999999999999999999']) {
+    assert.throws(() => blobs.readBuffer(id), { message: `invalid blob id ${id}` });
+    assert.throws(() => blobs.read(id), { message: `invalid blob id ${id}` });
+    assert.throws(() => blobs.has(id), { message: `invalid blob id ${id}` });
+  }
+  db.close();
+});
+
+test('an acknowledged small write survives kill -9: a process writes through Storage, is killed, and the data directory reads back', async () => {
+  const dir = join(root, 'data');
+  const storageModule = fileURLToPath(new URL('./storage.ts', import.meta.url));
+  const script = `
+    const { Storage } = await import(${JSON.stringify(storageModule)});
+    const { Readable } = await import('node:stream');
+    const storage = new Storage({ dataDir: ${JSON.stringify(dir)} });
+    const a = storage.blobs.writeBuffer(Buffer.from('written whole'));
+    const b = await storage.blobs.write(Readable.from([Buffer.from('streamed '), Buffer.from('in two')]));
+    const gone = storage.blobs.writeBuffer(Buffer.from('deleted'));
+    await storage.blobs.delete(gone.id);
+    process.stdout.write(JSON.stringify([a.id, b.id, gone.id]), () => process.kill(process.pid, 'SIGKILL'));
+  `;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, sig) => resolve(sig)));
+  assert.equal(signal, 'SIGKILL');
+  const [a, b, gone] = JSON.parse(out) as string[];
+  const storage = new Storage({ dataDir: dir });
+  try {
+    assert.match(a, /^i/);
+    assert.equal(storage.blobs.readBuffer(a).toString(), 'written whole');
+    assert.equal(await text(storage.blobs.read(b)), 'streamed in two');
+    assert.equal(storage.blobs.has(gone), false);
+    // New ids continue past the ones stored.
+    const next = storage.blobs.writeBuffer(Buffer.from('next'));
+    assert.ok(![a, b].includes(next.id));
+    assert.equal(storage.blobs.readBuffer(a).toString(), 'written whole');
+  } finally {
+    storage.close();
+  }
 });

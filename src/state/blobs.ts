@@ -1,18 +1,26 @@
 /**
- * Large bodies (objects, code packages) as files named by generated ids, never by a
- * user-supplied key. A write goes to a temporary name, is fsynced and renamed, so a
- * blob either exists whole or not at all. The event loop never waits on the disk for
- * long: fsync and unlink run on libuv's thread pool; a small body (up to SMALL_WRITE)
- * is one synchronous write of bytes already in memory, then that one fsync.
+ * Bodies (objects, code packages) by generated ids, never by a user-supplied key.
+ * A small body (up to SMALL_WRITE bytes) is a row of its own table in the database
+ * when the store has one: one committed INSERT (WAL) is as durable as a synced file
+ * and costs no file create, fsync, rename, open or read. A larger body is a file: a
+ * write goes to a temporary name, is fsynced and renamed, so a blob either exists
+ * whole or not at all, and fsync and unlink run on libuv's thread pool so the event
+ * loop never waits on the disk for long.
  */
+import type Database from 'better-sqlite3';
+import type { Statement } from 'better-sqlite3';
+import { Readable } from 'node:stream';
 import { createReadStream, createWriteStream, mkdirSync, rmSync, renameSync, unlink, openSync, fsyncSync, fdatasync, closeSync, fstatSync, statSync, readSync, writeFileSync, writeSync, existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
-/** Bodies up to this size are gathered in memory and written with one write call. */
+/** Bodies up to this size are gathered in memory and kept in the database (or written to a file with one write call). */
 const SMALL_WRITE = 64 * 1024;
+/** The table of small bodies, created by Storage through its migrations. */
+export const INLINE_SCHEMA = ['CREATE TABLE blobs_inline (id INTEGER PRIMARY KEY, data BLOB NOT NULL)'];
+/** Ids of blobs kept in the database: this character then the row id in decimal (file ids are 32 hex digits). */
+const INLINE_MARK = 'i';
 /**
  * Read size of a streamed blob: fs streams' 64 KiB default costs about twice the CPU per
  * byte served (a thread-pool trip, a buffer and a socket write per chunk); at most this
@@ -52,18 +60,82 @@ export interface BlobInfo {
   size: number;
 }
 
-/** Files by id under one directory, sharded by the id's first two characters. */
+/** The statements over the table of small bodies. */
+interface InlineStatements {
+  insert: Statement<[number, Buffer]>;
+  data: Statement<[number], Buffer>;
+  size: Statement<[number], number>;
+  delete: Statement<[number]>;
+  clear: Statement<[]>;
+}
+
+/** A readable stream of bytes already in memory. */
+function streamOf(data: Buffer): Readable {
+  const stream = new Readable({ read() {} });
+  if (data.length > 0) stream.push(data);
+  stream.push(null);
+  return stream;
+}
+
+/** The error a read of a missing blob throws, for the file and the database kind alike. */
+function missing(id: string): Error {
+  return Object.assign(new Error(`ENOENT: no such blob ${id}`), { code: 'ENOENT' });
+}
+
+/**
+ * Small blobs as rows of `blobs_inline` (when a database is given, its table created
+ * from INLINE_SCHEMA), the others as files by id under one directory, sharded by the
+ * id's first two characters.
+ */
 export class BlobStore {
   /** Shard directories known to exist (at most 256). */
   private readonly shards = new Set<string>();
   /** Descriptors of blobs read whole, oldest first (at most OPEN_FILES). */
   private readonly open = new Map<string, OpenBlob>();
+  private readonly inline: InlineStatements | undefined;
+  /**
+   * The next row id of a small blob: ids only grow within a process, so an id read
+   * before its blob was deleted can never name a newer blob.
+   */
+  private nextInline = 1;
 
-  constructor(readonly dir: string) {
+  constructor(readonly dir: string, db?: Database.Database) {
     unclosed.register(this, this.open);
     // Partial writes of a process that died mid-upload are never part of any state.
     rmSync(join(dir, 'tmp'), { recursive: true, force: true });
     mkdirSync(join(dir, 'tmp'), { recursive: true });
+    if (db) {
+      this.inline = {
+        insert: db.prepare('INSERT INTO blobs_inline (id, data) VALUES (?, ?)'),
+        data: db.prepare<[number], Buffer>('SELECT data FROM blobs_inline WHERE id = ?').pluck(),
+        size: db.prepare<[number], number>('SELECT length(data) FROM blobs_inline WHERE id = ?').pluck(),
+        delete: db.prepare('DELETE FROM blobs_inline WHERE id = ?'),
+        clear: db.prepare('DELETE FROM blobs_inline'),
+      };
+      this.nextInline = ((db.prepare('SELECT max(id) FROM blobs_inline').pluck().get() as number | null) ?? 0) + 1;
+    }
+  }
+
+  /** The row id of a database blob's id, or -1 for a file blob's. */
+  private static rowOf(id: string): number {
+    if (id.charCodeAt(0) !== 105 /* INLINE_MARK */) return -1;
+    const row = Number(id.slice(1));
+    if (!Number.isSafeInteger(row) || row <= 0 || id !== INLINE_MARK + row) throw new Error(`invalid blob id ${id}`);
+    return row;
+  }
+
+  /** Stores a small body as a database row (committed when this returns outside a transaction). */
+  private writeInline(data: Buffer): BlobInfo {
+    const row = this.nextInline++;
+    this.inline!.insert.run(row, data);
+    return { id: INLINE_MARK + row, size: data.length };
+  }
+
+  /** The bytes of a database blob; ENOENT when it does not exist. */
+  private inlineData(id: string, row: number): Buffer {
+    const data = this.inline ? this.inline.data.get(row) : undefined;
+    if (data === undefined) throw missing(id);
+    return data;
   }
 
   /** A fresh id: 32 hex characters. */
@@ -94,8 +166,9 @@ export class BlobStore {
     return this.writeStream(head, size, chunks);
   }
 
-  /** The small-body path: one open, one write, fdatasync on the thread pool, rename. */
+  /** The small-body path: a database row, or one open, one write, fdatasync on the thread pool, rename. */
   private async writeSmall(data: Buffer): Promise<BlobInfo> {
+    if (this.inline) return this.writeInline(data);
     const id = this.newId();
     const tmp = join(this.dir, 'tmp', id);
     const fd = openSync(tmp, 'w');
@@ -146,6 +219,7 @@ export class BlobStore {
 
   /** Writes bytes already in memory to a new blob. */
   writeBuffer(data: Buffer): BlobInfo {
+    if (this.inline && data.length <= SMALL_WRITE) return this.writeInline(data);
     const id = this.newId();
     const tmp = join(this.dir, 'tmp', id);
     try {
@@ -180,6 +254,12 @@ export class BlobStore {
 
   /** A stream of a blob's bytes, optionally a range [start, end] inclusive. */
   read(id: string, range?: { start: number; end: number }): Readable {
+    const row = BlobStore.rowOf(id);
+    if (row > 0) {
+      // Read now, like a file's descriptor opened now: a later delete does not cut the read short.
+      const data = this.inlineData(id, row);
+      return streamOf(range ? data.subarray(range.start, Math.max(range.start, range.end + 1)) : data);
+    }
     // Opened now, not on the next tick: a blob replaced (and unlinked) right after
     // this call is still read whole through the open descriptor.
     const fd = openSync(this.pathOf(id), 'r');
@@ -191,6 +271,8 @@ export class BlobStore {
 
   /** A blob's bytes in memory (for small blobs only). */
   readBuffer(id: string): Buffer {
+    const row = BlobStore.rowOf(id);
+    if (row > 0) return this.inlineData(id, row);
     let blob = this.open.get(id);
     if (blob === undefined) {
       const fd = openSync(this.pathOf(id), 'r');
@@ -228,6 +310,8 @@ export class BlobStore {
 
   /** Size in bytes, or undefined when the blob does not exist. */
   size(id: string): number | undefined {
+    const row = BlobStore.rowOf(id);
+    if (row > 0) return this.inline?.size.get(row);
     try {
       return statSync(this.pathOf(id)).size;
     } catch {
@@ -237,6 +321,8 @@ export class BlobStore {
 
   /** Whether the blob exists. */
   has(id: string): boolean {
+    const row = BlobStore.rowOf(id);
+    if (row > 0) return this.inline?.size.get(row) !== undefined;
     return existsSync(this.pathOf(id));
   }
 
@@ -247,13 +333,31 @@ export class BlobStore {
    * so a caller that no longer refers to the blob need not wait.
    */
   delete(id: string): Promise<void> {
+    if (this.deleteInline(id)) return Promise.resolve();
     const path = this.pathOf(id);
     this.forget(id);
     return new Promise((resolve) => unlink(path, () => resolve()));
   }
 
+  /**
+   * Removes a database blob at once and returns true; inside a transaction the removal
+   * is part of it (undone if it rolls back). Returns false for a file blob, which
+   * delete() removes once nothing refers to it any more.
+   */
+  deleteInline(id: string): boolean {
+    const row = BlobStore.rowOf(id);
+    if (row < 0) return false;
+    try {
+      this.inline?.delete.run(row);
+    } catch {
+      // The database is closed: nothing is left to remove it from.
+    }
+    return true;
+  }
+
   /** Removes every blob (reset). */
   clear(): void {
+    this.inline?.clear.run();
     closeAll(this.open);
     rmSync(this.dir, { recursive: true, force: true });
     this.shards.clear();

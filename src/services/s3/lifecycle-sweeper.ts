@@ -12,13 +12,14 @@ import type { Statement } from 'better-sqlite3';
 import type { ServiceEnv } from '../../gateway/context.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
+import { periodic, type Periodic } from '../../shared/periodic.js';
 import type { LifecycleRule } from '../../models/generated/s3.js';
 import type { BucketRow, ObjectRow, S3Store } from './store.js';
 import { decodeTags } from './tagging.js';
 import { versionIdFor } from './versions.js';
 import { currentExpiry, dueAfterDays, ruleMatches, rulePrefix } from './lifecycle.js';
 import { LIFECYCLE, lifecycleRules } from './operations/lifecycle-ops.js';
-import { isProtected, locksOf } from './object-lock.js';
+import { forgetOverwrittenVersion, forgetUploadState, forgetVersionState, isProtected, locksOf } from './object-lock.js';
 import { notifyLifecycleExpiration } from './notification-delivery.js';
 
 /** How often the sweeper runs on its own. */
@@ -51,7 +52,7 @@ interface VersionRow extends ObjectRow {
 
 /** The lifecycle sweeper of one S3 store. */
 export class LifecycleSweeper {
-  private timer: NodeJS.Timeout | undefined;
+  private readonly timer: Periodic;
   private readonly s: {
     configured: Statement<[string], { bucket: string }>;
     versionsPage: Statement<[{ bucket: string; after: string }], VersionRow>;
@@ -61,13 +62,14 @@ export class LifecycleSweeper {
   constructor(
     private readonly store: S3Store,
     private readonly clock: Clock,
-    private readonly logger: Logger,
+    logger: Logger,
     /** Called for each expiration, once its transaction committed. */
     private readonly onEvent?: (e: LifecycleEvent) => void,
   ) {
     // The lock tables are created here, with the service, rather than inside a first request's transaction.
     locksOf(store);
     const db = store.storage.db;
+    this.timer = periodic(TICK_MS, () => this.sweep(this.clock.now()), { alive: () => db.open, logger, failure: 's3 lifecycle sweep failed' });
     this.s = {
       configured: db.prepare('SELECT bucket FROM s3_bucket_config WHERE kind = ? ORDER BY bucket'),
       // Every version of the keys of one page, current first then newest first; the page ends on a key boundary.
@@ -85,30 +87,16 @@ export class LifecycleSweeper {
 
   /** Starts the timer (unref'd: it never keeps the process alive). */
   start(): void {
-    this.timer ??= setInterval(() => this.tick(), TICK_MS);
-    this.timer.unref();
+    this.timer.start();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.timer.stop();
   }
 
   /** The sweeper's clock time. */
   now(): number {
     return this.clock.now();
-  }
-
-  private tick(): void {
-    if (!this.store.storage.db.open) {
-      this.stop();
-      return;
-    }
-    try {
-      this.sweep(this.clock.now());
-    } catch (e) {
-      this.logger.error('s3 lifecycle sweep failed', { error: String(e) });
-    }
   }
 
   /** Applies every bucket's rules (or one bucket's) as of `now` (epoch ms). */
@@ -169,9 +157,9 @@ export class LifecycleSweeper {
       for (const v of doomed) {
         const lock = locks.get(bucket.name, v.key, v.version_id);
         if (isProtected(lock, now, false)) continue;
-        if (lock) locks.forget(bucket.name, v.key, v.version_id);
         const row = this.store.deleteVersion(bucket.name, v.key, v.version_id);
         if (row) {
+          forgetVersionState(this.store, bucket.name, row);
           released.push(row.blob);
           report.noncurrentDeleted++;
           events.push({ bucket, event: 'LifecycleExpiration:Delete', row, time: now });
@@ -183,6 +171,7 @@ export class LifecycleSweeper {
         // An expired object delete marker: the only version left of its key.
         if (left === 0 && rules.some((r) => r.Expiration?.ExpiredObjectDeleteMarker === true && current.key.startsWith(rulePrefix(r)))) {
           this.store.deleteVersion(bucket.name, current.key, current.version_id);
+          forgetVersionState(this.store, bucket.name, current);
           report.deleteMarkersRemoved++;
           events.push({ bucket, event: 'LifecycleExpiration:Delete', row: current, time: now });
         }
@@ -191,6 +180,7 @@ export class LifecycleSweeper {
       const due = currentExpiry(rules, { key: current.key, size: current.size, tags: decodeTags(current.tags) }, current.modified);
       if (!due || due.at > now) return;
       if (bucket.versioning === null) {
+        forgetVersionState(this.store, bucket.name, current);
         const blob = this.store.deleteObject(bucket.name, current.key);
         if (blob) released.push(blob);
         report.expired++;
@@ -204,6 +194,7 @@ export class LifecycleSweeper {
         checksum_algorithm: null, checksum_value: null, checksum_type: null, parts_count: null,
         version_id: versionIdFor(bucket), delete_marker: 1, seq: this.store.newSeq(), tags: null,
       };
+      forgetOverwrittenVersion(this.store, bucket.name, marker.key, marker.version_id);
       released.push(...this.store.putObject(marker));
       report.expired++;
       report.deleteMarkersCreated++;
@@ -216,12 +207,11 @@ export class LifecycleSweeper {
   private sweepUploads(bucket: BucketRow, rules: LifecycleRule[], now: number, report: SweepReport): void {
     const abortRules = rules.filter((r) => r.AbortIncompleteMultipartUpload?.DaysAfterInitiation !== undefined);
     if (abortRules.length === 0) return;
-    const locks = locksOf(this.store);
     for (const u of this.s.uploads.all(bucket.name)) {
       const due = abortRules.some((r) => u.key.startsWith(rulePrefix(r)) && dueAfterDays(u.initiated, r.AbortIncompleteMultipartUpload!.DaysAfterInitiation!) <= now);
       if (!due) continue;
       const blobs = this.store.storage.db.transaction(() => {
-        locks.forgetUpload(u.upload_id);
+        forgetUploadState(this.store, u.upload_id);
         return this.store.deleteUpload(u.upload_id);
       })();
       this.store.dropBlobs(blobs);

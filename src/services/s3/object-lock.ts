@@ -7,7 +7,8 @@
 import type { Statement } from 'better-sqlite3';
 import { ServiceError } from '../../shared/errors.js';
 import type { ObjectLockConfiguration } from '../../models/generated/s3.js';
-import type { S3Store } from './store.js';
+import { NULL_VERSION, type S3Store } from './store.js';
+import { forgetBucketGrants, forgetObjectGrants, forgetUploadGrants, objectGrantsMayExist } from './operations/acl-ops.js';
 
 /** The s3_bucket_config kind of a bucket's lock configuration. */
 const KIND = 'object-lock';
@@ -63,6 +64,8 @@ export class ObjectLocks {
     getUpload: Statement<[string], LockRow>;
     putUpload: Statement<[string, string | null, number | null, string | null]>;
     deleteUpload: Statement<[string]>;
+    deleteBucket: Statement<[string]>;
+    deleteBucketUploads: Statement<[string]>;
   };
   /** Parsed lock configurations by their stored text, so reads do not parse JSON again. */
   private readonly parsed = new Map<string, ObjectLockConfiguration>();
@@ -82,6 +85,8 @@ export class ObjectLocks {
       getUpload: db.prepare('SELECT mode, retain_until, legal_hold FROM s3_upload_locks WHERE upload_id = ?'),
       putUpload: db.prepare('INSERT OR REPLACE INTO s3_upload_locks (upload_id, mode, retain_until, legal_hold) VALUES (?, ?, ?, ?)'),
       deleteUpload: db.prepare('DELETE FROM s3_upload_locks WHERE upload_id = ?'),
+      deleteBucket: db.prepare('DELETE FROM s3_object_locks WHERE bucket = ?'),
+      deleteBucketUploads: db.prepare('DELETE FROM s3_upload_locks WHERE upload_id IN (SELECT upload_id FROM s3_uploads WHERE bucket = ?)'),
     };
     const rows = db.prepare('SELECT bucket FROM s3_bucket_config WHERE kind = ?').all(KIND) as { bucket: string }[];
     this.lockBuckets = new Set(rows.map((r) => r.bucket));
@@ -122,6 +127,12 @@ export class ObjectLocks {
   upload(uploadId: string): LockRow | undefined { return this.s.getUpload.get(uploadId); }
   setUpload(uploadId: string, row: LockRow): void { this.s.putUpload.run(uploadId, row.mode, row.retain_until, row.legal_hold); }
   forgetUpload(uploadId: string): void { this.s.deleteUpload.run(uploadId); }
+
+  /** Drops the lock state of a bucket's versions and uploads (before the bucket and its uploads go). */
+  forgetBucket(bucket: string): void {
+    this.s.deleteBucket.run(bucket);
+    this.s.deleteBucketUploads.run(bucket);
+  }
 }
 
 const instances = new WeakMap<S3Store, ObjectLocks>();
@@ -272,4 +283,44 @@ export function lockForCompletion(store: S3Store, bucket: string, uploadId: stri
     lock.retain_until = defaultRetainUntil(now, retention.Days, retention.Years);
   }
   return lock.mode === null && lock.legal_hold === null ? undefined : lock;
+}
+
+/** The identity of one version: its key, version id and creation sequence number. */
+export interface VersionIdentity {
+  key: string;
+  version_id: string;
+  seq: number;
+}
+
+/**
+ * A version is gone for good (inside the deleting transaction): its lock state and its
+ * grants go with it, so that nothing of it outlives it or applies to a later version.
+ */
+export function forgetVersionState(store: S3Store, bucket: string, v: VersionIdentity): void {
+  const locks = locksOf(store);
+  if (locks.mayHaveLock(bucket)) locks.forget(bucket, v.key, v.version_id);
+  forgetObjectGrants(store, bucket, v.seq);
+}
+
+/**
+ * Before a write makes `versionId` a key's current version (inside the writing
+ * transaction): a null version replaces the key's null version, which is gone for good.
+ */
+export function forgetOverwrittenVersion(store: S3Store, bucket: string, key: string, versionId: string): void {
+  if (versionId !== NULL_VERSION) return;
+  if (!objectGrantsMayExist(store, bucket) && !locksOf(store).mayHaveLock(bucket)) return;
+  const old = store.version(bucket, key, NULL_VERSION);
+  if (old) forgetVersionState(store, bucket, old);
+}
+
+/** An upload is aborted (inside the aborting transaction): its requested lock and grants go. */
+export function forgetUploadState(store: S3Store, uploadId: string): void {
+  locksOf(store).forgetUpload(uploadId);
+  forgetUploadGrants(store, uploadId);
+}
+
+/** A bucket is deleted (inside the deleting transaction, before its uploads go): all lock and grant rows of its versions and uploads go. */
+export function forgetBucketState(store: S3Store, bucket: string): void {
+  locksOf(store).forgetBucket(bucket);
+  forgetBucketGrants(store, bucket);
 }

@@ -165,6 +165,31 @@ const HEADER_PARAMS = '@content_type, @cache_control, @content_disposition, @con
 const OBJECT_COLUMNS = `bucket, key, blob, size, etag, modified, ${HEADER_COLUMNS}, checksum_algorithm, checksum_value, checksum_type, parts_count, version_id, delete_marker, seq, tags`;
 const OBJECT_PARAMS = `@bucket, @key, @blob, @size, @etag, @modified, ${HEADER_PARAMS}, @checksum_algorithm, @checksum_value, @checksum_type, @parts_count, @version_id, @delete_marker, @seq, @tags`;
 
+/**
+ * Row values in OBJECT_COLUMNS order as an ObjectRow. Statements read rows as arrays
+ * and this builds the object: better-sqlite3's own row objects (24 properties added one
+ * by one) cost about three times the read itself.
+ */
+function objectRow(v: unknown[] | undefined): ObjectRow | undefined {
+  if (v === undefined) return undefined;
+  return {
+    bucket: v[0] as string, key: v[1] as string, blob: v[2] as string, size: v[3] as number, etag: v[4] as string, modified: v[5] as number,
+    content_type: v[6] as string | null, cache_control: v[7] as string | null, content_disposition: v[8] as string | null,
+    content_encoding: v[9] as string | null, content_language: v[10] as string | null, expires: v[11] as string | null,
+    website_redirect: v[12] as string | null, storage_class: v[13] as string | null, metadata: v[14] as string | null,
+    checksum_algorithm: v[15] as string | null, checksum_value: v[16] as string | null, checksum_type: v[17] as string | null,
+    parts_count: v[18] as number | null, version_id: v[19] as string, delete_marker: v[20] as number, seq: v[21] as number, tags: v[22] as string | null,
+  };
+}
+
+/** A statement that reads rows as arrays of column values. */
+function raw<P extends unknown[]>(statement: Statement<P, unknown>): Statement<P, unknown[]> {
+  return statement.raw(true) as unknown as Statement<P, unknown[]>;
+}
+
+/** Bucket rows kept in memory at most (the cache starts over past this). */
+const MAX_CACHED_BUCKETS = 10_000;
+
 /** The version id of the null version. */
 export const NULL_VERSION = 'null';
 
@@ -192,11 +217,11 @@ export class S3Store {
     deleteBucket: Statement<[string]>;
     bucketsOf: Statement<[string], BucketRow>;
     anyObject: Statement<[string], { key: string }>;
-    object: Statement<[string, string], ObjectRow>;
+    object: Statement<[string, string], unknown[]>;
     upsertObject: Statement<ObjectRow>;
     deleteObject: Statement<[string, string]>;
-    listFrom: Statement<[string, string, number], ListedObject>;
-    listAfter: Statement<[string, string, number], ListedObject>;
+    listFrom: Statement<[string, string, number], unknown[]>;
+    listAfter: Statement<[string, string, number], unknown[]>;
     upload: Statement<[string], UploadRow>;
     insertUpload: Statement<UploadRow>;
     deleteUpload: Statement<[string]>;
@@ -209,8 +234,8 @@ export class S3Store {
     deleteParts: Statement<[string]>;
     anyVersion: Statement<[string], { key: string }>;
     setVersioning: Statement<[string | null, string]>;
-    noncurrent: Statement<[string, string, string], ObjectRow>;
-    newestNoncurrent: Statement<[string, string], ObjectRow>;
+    noncurrent: Statement<[string, string, string], unknown[]>;
+    newestNoncurrent: Statement<[string, string], unknown[]>;
     insertVersion: Statement<ObjectRow>;
     deleteVersion: Statement<[string, string, number]>;
     versionsFrom: Statement<[VersionCursor & { bucket: string; limit: number }], VersionEntry>;
@@ -223,6 +248,14 @@ export class S3Store {
     maxSeq: Statement<[], { seq: number | null }>;
   };
   private nextSeq: number;
+  /** Runs a function in a transaction (a savepoint when one is open); the wrapper is built once, not per call. */
+  readonly transaction: <T>(fn: () => T) => T;
+  /**
+   * Bucket rows by name, read on every request: filled only outside transactions (a row
+   * seen inside one may yet be rolled back) and dropped on every write of a bucket row
+   * and on reset, so it always agrees with the table.
+   */
+  private readonly buckets = new Map<string, BucketRow>();
 
   constructor(storage: Storage) {
     this.storage = storage;
@@ -237,8 +270,8 @@ export class S3Store {
       anyObject: db.prepare('SELECT key FROM s3_objects WHERE bucket = ? LIMIT 1'),
       anyVersion: db.prepare('SELECT key FROM s3_versions WHERE bucket = ? LIMIT 1'),
       setVersioning: db.prepare('UPDATE s3_buckets SET versioning = ? WHERE name = ?'),
-      noncurrent: db.prepare('SELECT * FROM s3_versions WHERE bucket = ? AND key = ? AND version_id = ?'),
-      newestNoncurrent: db.prepare('SELECT * FROM s3_versions WHERE bucket = ? AND key = ? ORDER BY seq DESC LIMIT 1'),
+      noncurrent: raw(db.prepare(`SELECT ${OBJECT_COLUMNS} FROM s3_versions WHERE bucket = ? AND key = ? AND version_id = ?`)),
+      newestNoncurrent: raw(db.prepare(`SELECT ${OBJECT_COLUMNS} FROM s3_versions WHERE bucket = ? AND key = ? ORDER BY seq DESC LIMIT 1`)),
       insertVersion: db.prepare(`INSERT INTO s3_versions (${OBJECT_COLUMNS}) VALUES (${OBJECT_PARAMS})`),
       deleteVersion: db.prepare('DELETE FROM s3_versions WHERE bucket = ? AND key = ? AND seq = ?'),
       versionsFrom: db.prepare(`SELECT * FROM (
@@ -255,12 +288,12 @@ export class S3Store {
       deleteConfig: db.prepare('DELETE FROM s3_bucket_config WHERE bucket = ? AND kind = ?'),
       deleteConfigs: db.prepare('DELETE FROM s3_bucket_config WHERE bucket = ?'),
       maxSeq: db.prepare('SELECT max(seq) AS seq FROM (SELECT max(seq) AS seq FROM s3_objects UNION ALL SELECT max(seq) FROM s3_versions)'),
-      object: db.prepare('SELECT * FROM s3_objects WHERE bucket = ? AND key = ?'),
+      object: raw(db.prepare(`SELECT ${OBJECT_COLUMNS} FROM s3_objects WHERE bucket = ? AND key = ?`)),
       upsertObject: db.prepare(`INSERT OR REPLACE INTO s3_objects (${OBJECT_COLUMNS}) VALUES (${OBJECT_PARAMS})`),
       deleteObject: db.prepare('DELETE FROM s3_objects WHERE bucket = ? AND key = ?'),
       // A current delete marker hides its key from listings.
-      listFrom: db.prepare(`SELECT ${listColumns} FROM s3_objects WHERE bucket = ? AND key >= ? AND delete_marker = 0 ORDER BY key LIMIT ?`),
-      listAfter: db.prepare(`SELECT ${listColumns} FROM s3_objects WHERE bucket = ? AND key > ? AND delete_marker = 0 ORDER BY key LIMIT ?`),
+      listFrom: raw(db.prepare(`SELECT ${listColumns} FROM s3_objects WHERE bucket = ? AND key >= ? AND delete_marker = 0 ORDER BY key LIMIT ?`)),
+      listAfter: raw(db.prepare(`SELECT ${listColumns} FROM s3_objects WHERE bucket = ? AND key > ? AND delete_marker = 0 ORDER BY key LIMIT ?`)),
       upload: db.prepare('SELECT * FROM s3_uploads WHERE upload_id = ?'),
       insertUpload: db.prepare(`INSERT INTO s3_uploads (upload_id, bucket, key, initiated, account, ${HEADER_COLUMNS}, checksum_algorithm, checksum_type, tags)
         VALUES (@upload_id, @bucket, @key, @initiated, @account, ${HEADER_PARAMS}, @checksum_algorithm, @checksum_type, @tags)`),
@@ -275,7 +308,10 @@ export class S3Store {
       partsAfter: db.prepare('SELECT * FROM s3_parts WHERE upload_id = ? AND part_number > ? ORDER BY part_number LIMIT ?'),
       deleteParts: db.prepare('DELETE FROM s3_parts WHERE upload_id = ?'),
     };
+    const tx = db.transaction((fn: () => unknown) => fn());
+    this.transaction = <T>(fn: () => T): T => tx(fn) as T;
     this.nextSeq = (this.s.maxSeq.get()?.seq ?? 0) + 1;
+    storage.onReset(() => this.buckets.clear());
   }
 
   /** A new version's place in creation order. */
@@ -283,12 +319,29 @@ export class S3Store {
     return this.nextSeq++;
   }
 
-  bucket(name: string): BucketRow | undefined { return this.s.bucket.get(name); }
-  insertBucket(row: Omit<BucketRow, 'versioning'>): void { this.s.insertBucket.run(row.name, row.account, row.region, row.created); }
+  /** A bucket row (shared: never to be modified by the caller). */
+  bucket(name: string): BucketRow | undefined {
+    const cached = this.buckets.get(name);
+    if (cached !== undefined) return cached;
+    const row = this.s.bucket.get(name);
+    if (row !== undefined && !this.storage.db.inTransaction) {
+      if (this.buckets.size >= MAX_CACHED_BUCKETS) this.buckets.clear();
+      this.buckets.set(name, row);
+    }
+    return row;
+  }
+
+  insertBucket(row: Omit<BucketRow, 'versioning'>): void {
+    this.buckets.delete(row.name);
+    this.s.insertBucket.run(row.name, row.account, row.region, row.created);
+  }
   bucketsOf(account: string): BucketRow[] { return this.s.bucketsOf.all(account); }
   /** Whether a bucket holds any version of any object (delete markers included). */
   hasObjects(bucket: string): boolean { return this.s.anyObject.get(bucket) !== undefined || this.s.anyVersion.get(bucket) !== undefined; }
-  setVersioning(bucket: string, status: string): void { this.s.setVersioning.run(status, bucket); }
+  setVersioning(bucket: string, status: string): void {
+    this.buckets.delete(bucket);
+    this.s.setVersioning.run(status, bucket);
+  }
 
   /** A bucket subresource document (policy, cors, tagging, ...). */
   config(bucket: string, kind: string): string | undefined { return this.s.config.get(bucket, kind)?.value; }
@@ -298,15 +351,16 @@ export class S3Store {
   /** Deletes an empty bucket and its multipart uploads; returns the blobs of their parts to remove. */
   deleteBucket(name: string): string[] {
     const blobs: string[] = [];
-    this.storage.db.transaction(() => {
+    this.buckets.delete(name);
+    this.transaction(() => {
       for (const { upload_id } of this.s.uploadsOfBucket.all(name)) blobs.push(...this.deleteUploadRows(upload_id));
       this.s.deleteConfigs.run(name);
       this.s.deleteBucket.run(name);
-    })();
+    });
     return blobs;
   }
 
-  object(bucket: string, key: string): ObjectRow | undefined { return this.s.object.get(bucket, key); }
+  object(bucket: string, key: string): ObjectRow | undefined { return objectRow(this.s.object.get(bucket, key)); }
 
   /**
    * Makes `row` (an object or a delete marker) the current version of its key. The version
@@ -314,41 +368,42 @@ export class S3Store {
    * replaces the noncurrent null version too. Returns the blobs no longer referenced.
    */
   putObject(row: ObjectRow): string[] {
-    return this.storage.db.transaction(() => this.putObjectRows(row))();
+    return this.transaction(() => this.putObjectRows(row));
   }
 
   private putObjectRows(row: ObjectRow): string[] {
     const released: string[] = [];
-    const old = this.s.object.get(row.bucket, row.key);
+    const old = objectRow(this.s.object.get(row.bucket, row.key));
     if (old) {
       if (old.version_id === NULL_VERSION && row.version_id === NULL_VERSION) released.push(old.blob);
       else this.s.insertVersion.run(old);
     }
     if (row.version_id === NULL_VERSION) {
-      const nullVersion = this.s.noncurrent.get(row.bucket, row.key, NULL_VERSION);
+      const nullVersion = objectRow(this.s.noncurrent.get(row.bucket, row.key, NULL_VERSION));
       if (nullVersion) {
         this.s.deleteVersion.run(row.bucket, row.key, nullVersion.seq);
         released.push(nullVersion.blob);
       }
     }
     this.s.upsertObject.run(row);
-    return released.filter((b) => b !== '' && b !== row.blob);
+    // A blob kept in the database goes in this transaction (no orphan, undone on rollback); files after the commit.
+    return released.filter((b) => b !== '' && b !== row.blob && !this.storage.blobs.deleteInline(b));
   }
 
   /** Deletes the current version of a key (an unversioned bucket's delete); returns its blob, to remove. */
   deleteObject(bucket: string, key: string): string | undefined {
-    return this.storage.db.transaction(() => {
-      const old = this.s.object.get(bucket, key);
+    return this.transaction(() => {
+      const old = objectRow(this.s.object.get(bucket, key));
       if (old) this.s.deleteObject.run(bucket, key);
       return old?.blob;
-    })();
+    });
   }
 
   /** One version of a key, current or noncurrent. */
   version(bucket: string, key: string, versionId: string): ObjectRow | undefined {
-    const current = this.s.object.get(bucket, key);
+    const current = objectRow(this.s.object.get(bucket, key));
     if (current && current.version_id === versionId) return current;
-    return this.s.noncurrent.get(bucket, key, versionId);
+    return objectRow(this.s.noncurrent.get(bucket, key, versionId));
   }
 
   /**
@@ -356,21 +411,21 @@ export class S3Store {
    * noncurrent version becomes current. Returns the row deleted, if any.
    */
   deleteVersion(bucket: string, key: string, versionId: string): ObjectRow | undefined {
-    return this.storage.db.transaction(() => {
-      const current = this.s.object.get(bucket, key);
+    return this.transaction(() => {
+      const current = objectRow(this.s.object.get(bucket, key));
       if (current && current.version_id === versionId) {
         this.s.deleteObject.run(bucket, key);
-        const next = this.s.newestNoncurrent.get(bucket, key);
+        const next = objectRow(this.s.newestNoncurrent.get(bucket, key));
         if (next) {
           this.s.deleteVersion.run(bucket, key, next.seq);
           this.s.upsertObject.run(next);
         }
         return current;
       }
-      const row = this.s.noncurrent.get(bucket, key, versionId);
+      const row = objectRow(this.s.noncurrent.get(bucket, key, versionId));
       if (row) this.s.deleteVersion.run(bucket, key, row.seq);
       return row;
-    })();
+    });
   }
 
   /** Versions of a bucket after a cursor, in ListObjectVersions order. */
@@ -385,7 +440,13 @@ export class S3Store {
 
   /** Up to `limit` objects from `key` (inclusive) or after it. */
   listObjects(bucket: string, key: string, inclusive: boolean, limit: number): ListedObject[] {
-    return (inclusive ? this.s.listFrom : this.s.listAfter).all(bucket, key, limit);
+    const rows = (inclusive ? this.s.listFrom : this.s.listAfter).all(bucket, key, limit);
+    const out: ListedObject[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const v = rows[i]!;
+      out[i] = { key: v[0] as string, size: v[1] as number, etag: v[2] as string, modified: v[3] as number, storage_class: v[4] as string | null, checksum_algorithm: v[5] as string | null, checksum_type: v[6] as string | null };
+    }
+    return out;
   }
 
   upload(uploadId: string): UploadRow | undefined { return this.s.upload.get(uploadId); }
@@ -400,11 +461,11 @@ export class S3Store {
 
   /** Stores a part; returns the blob of the part it replaced, to remove. */
   putPart(row: PartRow): string | undefined {
-    return this.storage.db.transaction(() => {
+    return this.transaction(() => {
       const old = this.s.part.get(row.upload_id, row.part_number);
       this.s.upsertPart.run(row);
       return old?.blob;
-    })();
+    });
   }
 
   parts(uploadId: string): PartRow[] { return this.s.parts.all(uploadId); }
@@ -412,7 +473,7 @@ export class S3Store {
 
   /** Removes an upload and its parts; returns the parts' blobs, to remove. */
   deleteUpload(uploadId: string): string[] {
-    return this.storage.db.transaction(() => this.deleteUploadRows(uploadId))();
+    return this.transaction(() => this.deleteUploadRows(uploadId));
   }
 
   private deleteUploadRows(uploadId: string): string[] {
@@ -427,7 +488,7 @@ export class S3Store {
    * returns the blobs no longer referenced (the parts and a replaced object).
    */
   completeUpload(uploadId: string, row: ObjectRow): string[] {
-    return this.storage.db.transaction(() => [...this.deleteUploadRows(uploadId), ...this.putObjectRows(row)])();
+    return this.transaction(() => [...this.deleteUploadRows(uploadId), ...this.putObjectRows(row)]);
   }
 
   /** Removes blobs no row references any more (after the transaction that released them). */

@@ -8,13 +8,18 @@ import type { WireRequest, WireResponse } from '../../protocol/types.js';
 import type * as m from '../../models/generated/s3.js';
 import type { ObjectRow, S3Store } from './store.js';
 import { websiteErrorResponse, websiteIdHeaders, websiteRedirectResponse, type WebsiteErrorItem } from '../../protocol/quirks/s3-website.js';
-import { matchRoutingRule, redirectAll, ruleRedirect, websiteKey } from './website.js';
+import { anonymousGetObject, matchRoutingRule, redirectAll, ruleRedirect, websiteKey } from './website.js';
 import { WEBSITE } from './operations/website-ops.js';
+import { aclGrantsPublicRead } from './operations/acl-ops.js';
 import { checkReadConditions } from './conditions.js';
 import { isServiceError } from '../../shared/errors.js';
 
 /** Objects up to this size are read whole rather than streamed. */
 const SMALL_OBJECT = 64 * 1024;
+/** s3_bucket_config kinds read here. */
+const POLICY = 'policy';
+const PUBLIC_ACCESS_BLOCK = 'public-access-block';
+const ACCESS_DENIED: WebsiteErrorItem = { code: 'AccessDenied', message: 'Access Denied' };
 
 /** Whether a Host names a website endpoint (a `s3-website` or `s3-website-<region>` label after the bucket). */
 export function isWebsiteHost(host: string): boolean {
@@ -35,6 +40,37 @@ function websiteConfig(store: S3Store, bucket: string): m.WebsiteConfiguration |
   const config = JSON.parse(text) as m.WebsiteConfiguration;
   parsed.set(bucket, { text, config });
   return config;
+}
+
+/** Parsed public access blocks by their stored text. */
+const blocks = new Map<string, m.PublicAccessBlockConfiguration>();
+
+function publicAccessBlock(store: S3Store, bucket: string): m.PublicAccessBlockConfiguration | undefined {
+  const text = store.config(bucket, PUBLIC_ACCESS_BLOCK);
+  if (text === undefined) return undefined;
+  let block = blocks.get(text);
+  if (!block) {
+    block = JSON.parse(text) as m.PublicAccessBlockConfiguration;
+    if (blocks.size > 100) blocks.clear();
+    blocks.set(text, block);
+  }
+  return block;
+}
+
+/**
+ * Whether the website endpoint may serve an object to its anonymous caller (user guide,
+ * "Setting permissions for website access": the objects must be publicly readable, else
+ * 403): everyone is allowed s3:GetObject by the bucket policy (not when
+ * RestrictPublicBuckets restricts a public policy) or granted READ by the object's ACL
+ * (not when IgnorePublicAcls), and no policy statement denies it to everyone.
+ */
+function publiclyReadable(store: S3Store, bucket: string, row: ObjectRow): boolean {
+  const block = publicAccessBlock(store, bucket);
+  const policy = store.config(bucket, POLICY);
+  const decision = policy === undefined ? undefined : anonymousGetObject(policy, bucket, row.key);
+  if (decision === 'deny') return false;
+  if (decision === 'allow' && block?.RestrictPublicBuckets !== true) return true;
+  return block?.IgnorePublicAcls !== true && aclGrantsPublicRead(store, bucket, row.seq);
 }
 
 function decodeSegment(s: string): string {
@@ -100,7 +136,23 @@ export function serveWebsite(store: S3Store, req: WireRequest, requestId: string
   }
   const objectKey = websiteKey(key, config.IndexDocument!.Suffix);
   const row = liveObject(store, bucket, objectKey);
+  // An error answer: a routing rule on its status, else the error document (itself publicly readable) or the HTML page.
+  const errorAnswer = (status: number, error: WebsiteErrorItem): WireResponse => {
+    const after = matchRoutingRule(config.RoutingRules, key, status);
+    if (after) {
+      const r = ruleRedirect(after, key, req.host);
+      return websiteRedirectResponse(r.status, r.location, requestId);
+    }
+    const errorKey = config.ErrorDocument?.Key;
+    if (errorKey === undefined) return fail(status, error);
+    const doc = liveObject(store, bucket, errorKey);
+    if (!doc) return fail(status, error, { code: 'NoSuchKey', message: 'The specified key does not exist.', fields: [['Key', errorKey]] });
+    if (!publiclyReadable(store, bucket, doc)) return fail(status, error, ACCESS_DENIED);
+    return objectResponse(store, doc, status, requestId, head);
+  };
   if (row) {
+    // The object exists but is not everyone's to read: 403 ("Permissions required for website access").
+    if (!publiclyReadable(store, bucket, row)) return errorAnswer(403, ACCESS_DENIED);
     if (row.website_redirect !== null) return websiteRedirectResponse(301, row.website_redirect, requestId);
     const notModified = conditionalAnswer(req, row, requestId);
     return notModified ?? objectResponse(store, row, 200, requestId, head);
@@ -109,17 +161,7 @@ export function serveWebsite(store: S3Store, req: WireRequest, requestId: string
   if (key !== '' && !key.endsWith('/') && liveObject(store, bucket, `${key}/${config.IndexDocument!.Suffix}`)) {
     return websiteRedirectResponse(302, `/${encodeURIComponent(key).replace(/%2F/g, '/')}/`, requestId);
   }
-  const after = matchRoutingRule(config.RoutingRules, key, 404);
-  if (after) {
-    const r = ruleRedirect(after, key, req.host);
-    return websiteRedirectResponse(r.status, r.location, requestId);
-  }
-  const error: WebsiteErrorItem = { code: 'NoSuchKey', message: 'The specified key does not exist.', fields: [['Key', objectKey]] };
-  const errorKey = config.ErrorDocument?.Key;
-  if (errorKey === undefined) return fail(404, error);
-  const doc = liveObject(store, bucket, errorKey);
-  if (!doc) return fail(404, error, { code: 'NoSuchKey', message: 'The specified key does not exist.', fields: [['Key', errorKey]] });
-  return objectResponse(store, doc, 404, requestId, head);
+  return errorAnswer(404, { code: 'NoSuchKey', message: 'The specified key does not exist.', fields: [['Key', objectKey]] });
 }
 
 /** 304 when If-None-Match / If-Modified-Since say the client's copy is current; 412 answers are left to the full read. */

@@ -102,3 +102,105 @@ export function redirectAll(c: NonNullable<WebsiteConfiguration['RedirectAllRequ
 export function websiteKey(key: string, suffix: string): string {
   return key === '' || key.endsWith('/') ? key + suffix : key;
 }
+
+/** What a bucket policy says of one anonymous request: an explicit Deny wins over an Allow. */
+export type PolicyDecision = 'allow' | 'deny' | undefined;
+
+/** One statement compiled for anonymous s3:GetObject checks. */
+interface CompiledStatement {
+  allow: boolean;
+  /** Whether the statement's principal covers an anonymous caller. */
+  anonymous: boolean;
+  /** Whether the statement covers s3:GetObject. */
+  getObject: boolean;
+  resources: readonly RegExp[];
+  notResource: boolean;
+}
+
+/** Compiled bucket policies by their text: the website endpoint compiles no pattern per request. */
+const compiledPolicies = new Map<string, readonly CompiledStatement[]>();
+const POLICY_CACHE = 1000;
+const GET_OBJECT = 's3:getobject';
+
+/** An IAM wildcard pattern (`*` any run, `?` one character) as an anchored regular expression. */
+function wildcard(pattern: string, flags = ''): RegExp {
+  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${body}$`, flags);
+}
+
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
+
+/** Whether a Principal (or NotPrincipal) value names everyone: `"*"` or `{"AWS": "*"}`. */
+function namesEveryone(p: unknown): boolean {
+  if (p === '*') return true;
+  if (p && typeof p === 'object') return list((p as Record<string, unknown>).AWS).includes('*');
+  return false;
+}
+
+/**
+ * The conditions a website request satisfies: it comes over plain HTTP, so only
+ * aws:SecureTransport = false is known; a statement with any other condition is not applied.
+ */
+function conditionsHold(condition: unknown): boolean {
+  if (condition === undefined) return true;
+  if (!condition || typeof condition !== 'object') return false;
+  for (const [operator, block] of Object.entries(condition as Record<string, unknown>)) {
+    if (operator !== 'Bool' || !block || typeof block !== 'object') return false;
+    for (const [name, value] of Object.entries(block as Record<string, unknown>)) {
+      if (name.toLowerCase() !== 'aws:securetransport') return false;
+      if (!list(value).some((v) => String(v).toLowerCase() === 'false')) return false;
+    }
+  }
+  return true;
+}
+
+function compilePolicy(text: string): readonly CompiledStatement[] {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  const out: CompiledStatement[] = [];
+  for (const raw of list((doc as Record<string, unknown> | null)?.Statement)) {
+    if (!raw || typeof raw !== 'object') continue;
+    const s = raw as Record<string, unknown>;
+    if (!conditionsHold(s.Condition)) continue;
+    const anonymous = s.Principal !== undefined ? namesEveryone(s.Principal) : s.NotPrincipal !== undefined && !namesEveryone(s.NotPrincipal);
+    const actions = s.Action !== undefined ? s.Action : s.NotAction;
+    const matched = list(actions).some((a) => typeof a === 'string' && wildcard(a.toLowerCase()).test(GET_OBJECT));
+    const notResource = s.Resource === undefined;
+    out.push({
+      allow: s.Effect === 'Allow',
+      anonymous,
+      getObject: s.Action !== undefined ? matched : !matched,
+      resources: list(notResource ? s.NotResource : s.Resource).filter((r): r is string => typeof r === 'string').map((r) => wildcard(r)),
+      notResource,
+    });
+  }
+  return out;
+}
+
+/**
+ * What a bucket policy says of an anonymous s3:GetObject on `bucket/key` (IAM user guide,
+ * "Policy evaluation logic": an explicit Deny overrides any Allow). A small evaluator of
+ * Principal "*", Action/NotAction, Resource/NotResource and the SecureTransport condition,
+ * enough for the website endpoint until the IAM engine evaluates bucket policies.
+ */
+export function anonymousGetObject(policyText: string, bucket: string, key: string): PolicyDecision {
+  let statements = compiledPolicies.get(policyText);
+  if (!statements) {
+    statements = compilePolicy(policyText);
+    if (compiledPolicies.size >= POLICY_CACHE) compiledPolicies.clear();
+    compiledPolicies.set(policyText, statements);
+  }
+  const arn = `arn:aws:s3:::${bucket}/${key}`;
+  let decision: PolicyDecision;
+  for (const s of statements) {
+    if (!s.anonymous || !s.getObject) continue;
+    if (s.resources.some((r) => r.test(arn)) === s.notResource) continue;
+    if (!s.allow) return 'deny';
+    decision = 'allow';
+  }
+  return decision;
+}

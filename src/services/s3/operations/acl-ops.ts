@@ -26,7 +26,12 @@ class AclStore {
     upload: Statement<[string], { grants: string }>;
     putUpload: Statement<[string, string]>;
     deleteUpload: Statement<[string]>;
+    deleteObject: Statement<[string, number]>;
+    deleteBucketObjects: Statement<[string]>;
+    deleteBucketUploads: Statement<[string]>;
   };
+  /** Buckets whose versions may have grant rows (a superset), so that deletes elsewhere skip the lookups. */
+  private readonly objectBuckets: Set<string>;
 
   constructor(storage: Storage) {
     storage.migrate('s3-acl', [
@@ -40,7 +45,26 @@ class AclStore {
       upload: db.prepare('SELECT grants FROM s3_upload_acls WHERE upload_id = ?'),
       putUpload: db.prepare('INSERT OR REPLACE INTO s3_upload_acls (upload_id, grants) VALUES (?, ?)'),
       deleteUpload: db.prepare('DELETE FROM s3_upload_acls WHERE upload_id = ?'),
+      deleteObject: db.prepare('DELETE FROM s3_object_acls WHERE bucket = ? AND seq = ?'),
+      deleteBucketObjects: db.prepare('DELETE FROM s3_object_acls WHERE bucket = ?'),
+      deleteBucketUploads: db.prepare('DELETE FROM s3_upload_acls WHERE upload_id IN (SELECT upload_id FROM s3_uploads WHERE bucket = ?)'),
     };
+    this.objectBuckets = new Set((db.prepare('SELECT DISTINCT bucket FROM s3_object_acls').all() as { bucket: string }[]).map((r) => r.bucket));
+  }
+
+  mayHaveObjectGrants(bucket: string): boolean { return this.objectBuckets.has(bucket); }
+
+  forgetObject(bucket: string, seq: number): void {
+    if (this.objectBuckets.has(bucket)) this.s.deleteObject.run(bucket, seq);
+  }
+
+  forgetUpload(uploadId: string): void { this.s.deleteUpload.run(uploadId); }
+
+  /** Drops the grants of a bucket's versions and uploads (before the bucket and its uploads go). */
+  forgetBucket(bucket: string): void {
+    this.s.deleteBucketObjects.run(bucket);
+    this.s.deleteBucketUploads.run(bucket);
+    this.objectBuckets.delete(bucket);
   }
 
   object(bucket: string, seq: number): m.Grant[] | undefined {
@@ -48,7 +72,10 @@ class AclStore {
     return row ? JSON.parse(row.grants) as m.Grant[] : undefined;
   }
 
-  putObject(bucket: string, seq: number, grants: m.Grant[]): void { this.s.putObject.run(bucket, seq, JSON.stringify(grants)); }
+  putObject(bucket: string, seq: number, grants: m.Grant[]): void {
+    this.objectBuckets.add(bucket);
+    this.s.putObject.run(bucket, seq, JSON.stringify(grants));
+  }
 
   takeUpload(uploadId: string): m.Grant[] | undefined {
     const row = this.s.upload.get(uploadId);
@@ -108,6 +135,26 @@ export function saveObjectGrants(store: S3Store, bucket: string, seq: number, gr
   if (grants !== undefined) acls(store).putObject(bucket, seq, grants);
 }
 
+/** Whether versions of a bucket may have grant rows (false: certainly none). */
+export function objectGrantsMayExist(store: S3Store, bucket: string): boolean {
+  return acls(store).mayHaveObjectGrants(bucket);
+}
+
+/** Drops a version's grants: the version is gone for good (inside the deleting transaction). */
+export function forgetObjectGrants(store: S3Store, bucket: string, seq: number): void {
+  acls(store).forgetObject(bucket, seq);
+}
+
+/** Drops an aborted upload's grants (inside the aborting transaction). */
+export function forgetUploadGrants(store: S3Store, uploadId: string): void {
+  acls(store).forgetUpload(uploadId);
+}
+
+/** Drops every version and upload grant of a bucket being deleted (inside the deleting transaction). */
+export function forgetBucketGrants(store: S3Store, bucket: string): void {
+  acls(store).forgetBucket(bucket);
+}
+
 /** Keeps an upload's grants until it completes. */
 export function saveUploadGrants(store: S3Store, uploadId: string, grants: m.Grant[] | undefined): void {
   if (grants !== undefined) acls(store).putUpload(uploadId, grants);
@@ -131,6 +178,13 @@ export function anonymousWriteAllowed(store: S3Store, bucket: string): boolean {
   const block = store.config(bucket, PUBLIC_ACCESS_BLOCK);
   if (block !== undefined && (JSON.parse(block) as m.PublicAccessBlockConfiguration).IgnorePublicAcls) return false;
   return grantsAllUsers(bucketGrants(store, bucket, b.account), 'WRITE');
+}
+
+/** Whether an object version's ACL lets everyone read it: ACLs enabled on the bucket and AllUsers granted READ. */
+export function aclGrantsPublicRead(store: S3Store, bucket: string, seq: number): boolean {
+  if (!acls(store).mayHaveObjectGrants(bucket) || aclsDisabled(store, bucket)) return false;
+  const grants = acls(store).object(bucket, seq);
+  return grants !== undefined && grantsAllUsers(grants, 'READ');
 }
 
 /** GetBucketAcl. */

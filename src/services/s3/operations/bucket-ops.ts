@@ -10,7 +10,7 @@ import { invalidBucketName, isValidBucketName, ownerOf, requireBucket } from '..
 import { invalidArgument } from '../errors.js';
 import { initialBucketConfig } from './config-ops.js';
 import { createBucketGrants, saveBucketGrants } from './acl-ops.js';
-import { enableObjectLockOnCreate } from '../object-lock.js';
+import { enableObjectLockOnCreate, forgetBucketState } from '../object-lock.js';
 
 const US_EAST_1 = 'us-east-1';
 const MAX_BUCKETS_PAGE = 10000;
@@ -53,7 +53,12 @@ export function deleteBucket(store: S3Store, ctx: RequestContext, input: DeleteB
   if (store.hasObjects(input.Bucket)) {
     throw new ServiceError('BucketNotEmpty', 'The bucket you tried to delete is not empty', { status: 409, fields: { BucketName: input.Bucket } });
   }
-  store.dropBlobs(store.deleteBucket(input.Bucket));
+  // Lock and grant rows left by versions and uploads go in the same transaction as the bucket.
+  const blobs = store.storage.db.transaction(() => {
+    forgetBucketState(store, input.Bucket);
+    return store.deleteBucket(input.Bucket);
+  })();
+  store.dropBlobs(blobs);
 }
 
 /** ListBuckets: the caller's buckets by name, optionally filtered by prefix and region, paginated by name. */

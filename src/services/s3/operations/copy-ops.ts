@@ -15,7 +15,7 @@ import { parseCopySource } from '../copy-source.js';
 import { COPY_SOURCE_NAMES, checkReadConditions, checkWriteConditions } from '../conditions.js';
 import { headersFrom, headersOf } from '../objects.js';
 import { CHECKSUM_MEMBER, createHasher, isAlgorithm, type ChecksumAlgorithmName } from '../checksums.js';
-import { applyLock, lockForWrite } from '../object-lock.js';
+import { applyLock, forgetOverwrittenVersion, lockForWrite } from '../object-lock.js';
 import { expirationOf } from './lifecycle-ops.js';
 import { notifyObject } from '../notification-delivery.js';
 
@@ -91,6 +91,7 @@ export async function copyObject(store: S3Store, ctx: RequestContext, input: Cop
       bucket = requireBucket(store, ctx, input.Bucket);
       row.version_id = versionIdFor(bucket);
       row.seq = store.newSeq();
+      forgetOverwrittenVersion(store, input.Bucket, row.key, row.version_id);
       released = store.putObject(row);
       applyLock(store, input.Bucket, row.key, row.version_id, lock);
       saveObjectGrants(store, input.Bucket, row.seq, grants);

@@ -29,7 +29,7 @@ import { CHECKSUM_MEMBER, createHasher, isAlgorithm, type ChecksumAlgorithmName 
 import { copyBlob, copySourceObject } from './copy-ops.js';
 import { parseRange } from './object-ops.js';
 import { urlEncodeKey } from './list-ops.js';
-import { applyLock, lockForCompletion, lockForWrite, locksOf } from '../object-lock.js';
+import { applyLock, forgetOverwrittenVersion, forgetUploadState, lockForCompletion, lockForWrite, locksOf } from '../object-lock.js';
 import { abortOf, expirationOf } from './lifecycle-ops.js';
 import { notifyObject } from '../notification-delivery.js';
 
@@ -222,6 +222,7 @@ export async function completeMultipartUpload(store: S3Store, ctx: RequestContex
       row.version_id = versionIdFor(bucket);
       row.seq = store.newSeq();
       const lock = lockForCompletion(store, input.Bucket, input.UploadId, row.modified);
+      forgetOverwrittenVersion(store, input.Bucket, row.key, row.version_id);
       released = store.completeUpload(input.UploadId, row);
       applyLock(store, input.Bucket, row.key, row.version_id, lock);
       completeUploadGrants(store, input.UploadId, input.Bucket, row.seq);
@@ -247,7 +248,11 @@ export async function completeMultipartUpload(store: S3Store, ctx: RequestContex
 /** AbortMultipartUpload: the upload and its parts are removed. */
 export async function abortMultipartUpload(store: S3Store, ctx: RequestContext, input: AbortMultipartUploadRequest): Promise<AbortMultipartUploadOutput> {
   requireUpload(store, ctx, input.Bucket, input.Key, input.UploadId);
-  store.dropBlobs(store.deleteUpload(input.UploadId));
+  const blobs = store.storage.db.transaction(() => {
+    forgetUploadState(store, input.UploadId);
+    return store.deleteUpload(input.UploadId);
+  })();
+  store.dropBlobs(blobs);
   return {};
 }
 

@@ -16,7 +16,7 @@ import { checkReadConditions, checkWriteConditions } from '../conditions.js';
 import { headersFrom, readOutput } from '../objects.js';
 import { CHECKSUM_MEMBER } from '../checksums.js';
 import { requestedGrants, saveObjectGrants } from './acl-ops.js';
-import { applyLock, checkVersionDelete, lockForWrite, lockOutput } from '../object-lock.js';
+import { applyLock, checkVersionDelete, forgetOverwrittenVersion, forgetVersionState, lockForWrite, lockOutput } from '../object-lock.js';
 import { expirationOf } from './lifecycle-ops.js';
 import { notifyObject } from '../notification-delivery.js';
 
@@ -47,15 +47,16 @@ export async function putObject(store: S3Store, ctx: RequestContext, input: PutO
   let bucket: BucketRow | undefined;
   try {
     // The bucket may have gone, or the key changed, while the body streamed.
-    store.storage.db.transaction(() => {
+    store.transaction(() => {
       bucket = requireBucket(store, ctx, input.Bucket);
       if (conditional) checkWriteConditions(input, currentEtag(store, input.Bucket, input.Key), input.Key, noSuchKey);
       row.version_id = versionIdFor(bucket);
       row.seq = store.newSeq();
+      forgetOverwrittenVersion(store, input.Bucket, row.key, row.version_id);
       released = store.putObject(row);
       applyLock(store, input.Bucket, row.key, row.version_id, lock);
       saveObjectGrants(store, input.Bucket, row.seq, grants);
-    })();
+    });
   } catch (e) {
     store.dropBlobs([body.blob]);
     throw e;
@@ -182,10 +183,15 @@ function deleteOne(store: S3Store, ctx: RequestContext, bucket: BucketRow, key: 
   if (versionId !== undefined) {
     checkVersionDelete(store, bucket.name, key, versionId, ctx.clock.now(), bypassGovernance);
     const row = store.deleteVersion(bucket.name, key, versionId);
-    if (row) released.push(row.blob);
+    if (row) {
+      released.push(row.blob);
+      forgetVersionState(store, bucket.name, row);
+    }
     return { deleteMarker: row?.delete_marker === 1, versionId, changed: row !== undefined };
   }
   if (bucket.versioning === null) {
+    // The only version of an unversioned key is the null version.
+    forgetOverwrittenVersion(store, bucket.name, key, NULL_VERSION);
     const blob = store.deleteObject(bucket.name, key);
     released.push(blob);
     return { deleteMarker: false, changed: blob !== undefined };
@@ -197,6 +203,7 @@ function deleteOne(store: S3Store, ctx: RequestContext, bucket: BucketRow, key: 
     checksum_algorithm: null, checksum_value: null, checksum_type: null, parts_count: null,
     version_id: versionIdFor(bucket), delete_marker: 1, seq: store.newSeq(), tags: null,
   };
+  forgetOverwrittenVersion(store, bucket.name, key, marker.version_id);
   released.push(...store.putObject(marker));
   return { deleteMarker: true, versionId: marker.version_id, changed: true };
 }
@@ -217,7 +224,7 @@ export async function deleteObject(store: S3Store, ctx: RequestContext, input: D
     if (etag !== undefined) checkWriteConditions({ IfMatch: input.IfMatch }, etag, input.Key, noSuchKey);
   }
   const released: (string | undefined)[] = [];
-  const done = store.storage.db.transaction(() => deleteOne(store, ctx, bucket, input.Key, input.VersionId, released, input.BypassGovernanceRetention === true))();
+  const done = store.transaction(() => deleteOne(store, ctx, bucket, input.Key, input.VersionId, released, input.BypassGovernanceRetention === true));
   store.dropBlobs(released);
   notifyDelete(store, ctx, bucket, input.Key, input.VersionId, done);
   const out: DeleteObjectOutput = {};
