@@ -121,11 +121,13 @@ export class Deliverer {
   }
 
   /**
-   * POSTs to an HTTP(S) endpoint with SNS's headers. A network error, a 5xx or a 429 is
-   * retried on the delivery policy's schedule (default three retries 20 s apart, "Amazon
-   * SNS message delivery retries"); the timers do not keep the process alive. Once the
-   * policy is exhausted the message is discarded, or handed to `exhausted` (the
-   * subscription's dead-letter queue: "Amazon SNS dead-letter queues").
+   * POSTs to an HTTP(S) endpoint with SNS's headers. A network error, a timeout, a 5xx or
+   * a 429 is a server-side error, retried on the delivery policy's schedule (default three
+   * retries 20 s apart, "Amazon SNS message delivery retries"); the timers do not keep the
+   * process alive. Any other 4xx is a client-side error, never retried ("SNS doesn't retry
+   * the message delivery that fails as a result of a client-side error"). A client-side
+   * error, or a server-side one outlasting the policy, discards the message or hands it to
+   * `exhausted` (the subscription's dead-letter queue: "Amazon SNS dead-letter queues").
    */
   async toHttp(url: string, type: string, messageId: string, topicArn: string, subscriptionArn: string | undefined, body: string, retry: RetryPolicy = DEFAULT_RETRY, exhausted?: () => Promise<void>, attempt = 0): Promise<void> {
     const headers: Record<string, string> = {
@@ -137,15 +139,19 @@ export class Deliverer {
     };
     if (subscriptionArn) headers['x-amz-sns-subscription-arn'] = subscriptionArn;
     let failure: string | undefined;
+    let permanent = false;
     try {
       const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(15_000) });
       await res.arrayBuffer();
-      if (res.status >= 500 || res.status === 429) failure = `status ${res.status}`;
+      if (res.status >= 400) {
+        failure = `status ${res.status}`;
+        permanent = res.status < 500 && res.status !== TOO_MANY_REQUESTS;
+      }
     } catch (e) {
       failure = errorText(e);
     }
     if (failure === undefined) return;
-    if (attempt >= retry.numRetries) {
+    if (permanent || attempt >= retry.numRetries) {
       this.logger.warn('sns delivery to http failed', { url, attempts: attempt + 1, error: failure });
       if (exhausted) await exhausted();
       return;
@@ -232,6 +238,9 @@ export interface RetryPolicy {
   maxDelayTarget: number;
   backoffFunction: string;
 }
+
+/** The one 4xx SNS treats as a server-side (retried) error: the endpoint is throttling. */
+const TOO_MANY_REQUESTS = 429;
 
 const DEFAULT_RETRY: RetryPolicy = { numRetries: 3, minDelayTarget: 20, maxDelayTarget: 20, backoffFunction: 'linear' };
 

@@ -11,6 +11,7 @@ import { parseArn } from '../../shared/arn.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Message, MessageAttributeValue, MessageSystemAttributeValue } from '../../models/generated/sqs.js';
 import { encodeAttributes, forbiddenCharacter, characterName, md5OfBody, selectAttributes, type AttributeFilter } from './message-attributes.js';
+import { redriveAllowed } from './queue-attributes.js';
 import type { MessageRow, QueueRecord, SqsStore } from './store.js';
 import type { Waiters } from './waiters.js';
 
@@ -208,7 +209,7 @@ export class MessageEngine {
     }
     const taken: Array<{ row: MessageRow; token: string }> = [];
     const redrive = q.settings.RedrivePolicy;
-    const dlq = redrive ? this.deadLetterQueue(redrive.deadLetterTargetArn) : undefined;
+    const dlq = redrive ? this.deadLetterQueue(q, redrive.deadLetterTargetArn) : undefined;
     const hiddenUntil = now + opts.visibilityTimeout * 1000;
     let moved = 0;
     this.store.atomically(() => {
@@ -305,9 +306,15 @@ export class MessageEngine {
   }
 
   /** The existing queue a dead-letter ARN names. */
-  private deadLetterQueue(arn: string): QueueRecord | undefined {
+  /**
+   * The dead-letter queue of `source`, if it exists and its RedriveAllowPolicy still allows
+   * the source (it may have changed after the RedrivePolicy was set): otherwise messages
+   * past maxReceiveCount stay in the source queue, as with no dead-letter queue.
+   */
+  private deadLetterQueue(source: QueueRecord, arn: string): QueueRecord | undefined {
     const a = parseArn(arn);
-    return a ? this.store.get(a.account, a.region, a.resource) : undefined;
+    const dlq = a ? this.store.get(a.account, a.region, a.resource) : undefined;
+    return dlq && redriveAllowed(dlq.settings.RedriveAllowPolicy, source.arn) ? dlq : undefined;
   }
 
   private moveToDeadLetterQueue(source: QueueRecord, dlq: QueueRecord, row: MessageRow, now: number): void {

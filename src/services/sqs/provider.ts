@@ -27,7 +27,7 @@ import { SqsStore, type QueueRecord } from './store.js';
 import { Waiters } from './waiters.js';
 import { MessageEngine, type PreparedSend, type SendOutcome } from './messages.js';
 import { attributeFilter } from './message-attributes.js';
-import { applyAttributes, defaultSettings, firstDifference, settingsAsAttributes, MAX_MESSAGE_SIZE } from './queue-attributes.js';
+import { applyAttributes, defaultSettings, firstDifference, redriveAllowed, settingsAsAttributes, MAX_MESSAGE_SIZE } from './queue-attributes.js';
 import { checkBatch, failure } from './batch.js';
 import { GroupCommit } from './group-commit.js';
 
@@ -129,17 +129,23 @@ export class SqsProvider implements SqsOperations {
       throw new ServiceError('QueueDeletedRecently', 'You must wait 60 seconds after deleting a queue before you can create another with the same name.', { status: 400 });
     }
     const settings = applyAttributes(defaultSettings(fifo), attributes, fifo, true);
-    if (settings.RedrivePolicy) this.checkRedriveTarget(settings.RedrivePolicy.deadLetterTargetArn, fifo, attributes.RedrivePolicy);
+    if (settings.RedrivePolicy) this.checkRedriveTarget(settings.RedrivePolicy.deadLetterTargetArn, fifo, attributes.RedrivePolicy, `arn:aws:sqs:${ctx.region}:${ctx.account}:${name}`);
     const q = this.store.create(ctx.account, ctx.region, name, settings, tags, ctx.clock.now());
     return { QueueUrl: this.url(ctx, q) };
   }
 
-  /** A RedrivePolicy's dead-letter queue must exist and be of the source's type. */
-  private checkRedriveTarget(arn: string, fifo: boolean, raw: string): void {
+  /**
+   * A RedrivePolicy's dead-letter queue must exist, be of the source's type, and allow the
+   * source by its RedriveAllowPolicy (denyAll: no source; byQueue: only its sourceQueueArns).
+   */
+  private checkRedriveTarget(arn: string, fifo: boolean, raw: string, sourceArn: string): void {
     const parts = arn.split(':');
     const target = parts.length === 6 && parts[0] === 'arn' && parts[2] === 'sqs' ? this.store.get(parts[4], parts[3], parts[5]) : undefined;
     if (!target) throw invalidParameter(`Value ${raw} for parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist.`);
     if (target.fifo !== fifo) throw invalidParameter(`Value ${raw} for parameter RedrivePolicy is invalid. Reason: Dead-letter queue must be same type of queue as the source.`);
+    if (!redriveAllowed(target.settings.RedriveAllowPolicy, sourceArn)) {
+      throw invalidParameter(`Value ${raw} for parameter RedrivePolicy is invalid. Reason: Dead-letter queue's RedriveAllowPolicy does not allow this queue as a source queue.`);
+    }
   }
 
   async getQueueUrl(ctx: RequestContext, input: GetQueueUrlRequest): Promise<GetQueueUrlResult> {
@@ -175,7 +181,7 @@ export class SqsProvider implements SqsOperations {
     const q = this.queue(ctx, input.QueueUrl);
     const attributes = input.Attributes ?? {};
     const settings = applyAttributes(q.settings, attributes, q.fifo, false);
-    if (attributes.RedrivePolicy && settings.RedrivePolicy) this.checkRedriveTarget(settings.RedrivePolicy.deadLetterTargetArn, q.fifo, attributes.RedrivePolicy);
+    if (attributes.RedrivePolicy && settings.RedrivePolicy) this.checkRedriveTarget(settings.RedrivePolicy.deadLetterTargetArn, q.fifo, attributes.RedrivePolicy, q.arn);
     q.settings = settings;
     q.modified = ctx.clock.now();
     this.store.save(q);

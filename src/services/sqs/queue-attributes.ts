@@ -215,6 +215,34 @@ function checkRedriveAllowPolicy(value: string): string {
   return value;
 }
 
+/** A parsed RedriveAllowPolicy: `undefined` sources for allowAll and denyAll. */
+interface RedriveAllow {
+  permission: 'allowAll' | 'denyAll' | 'byQueue';
+  sources: ReadonlySet<string> | undefined;
+}
+
+/** Parsed RedriveAllowPolicy values by text, so a receive that dead-letters parses none. */
+const allowPolicies = new Map<string, RedriveAllow>();
+const ALLOW_POLICY_CACHE = 1000;
+
+/**
+ * Whether a dead-letter queue's RedriveAllowPolicy lets the queue `sourceArn` name it in
+ * a RedrivePolicy (allowAll when absent): denyAll lets none, byQueue only the queues of
+ * sourceQueueArns (SetQueueAttributes API reference, RedriveAllowPolicy).
+ */
+export function redriveAllowed(policy: string | undefined, sourceArn: string): boolean {
+  if (policy === undefined) return true;
+  let p = allowPolicies.get(policy);
+  if (!p) {
+    // Stored values passed checkRedriveAllowPolicy: valid JSON with a known permission.
+    const o = JSON.parse(policy) as { redrivePermission: RedriveAllow['permission']; sourceQueueArns?: unknown[] };
+    p = { permission: o.redrivePermission, sources: o.redrivePermission === 'byQueue' ? new Set((o.sourceQueueArns ?? []).map(String)) : undefined };
+    if (allowPolicies.size >= ALLOW_POLICY_CACHE) allowPolicies.clear();
+    allowPolicies.set(policy, p);
+  }
+  return p.permission === 'allowAll' || (p.permission === 'byQueue' && p.sources!.has(sourceArn));
+}
+
 /** The settable attributes as SQS returns them. */
 export function settingsAsAttributes(s: QueueSettings): Record<string, string> {
   const out: Record<string, string> = {
