@@ -67,6 +67,30 @@ const CANNED = {
     body: LARGE_BODY,
   },
   's3-list': { status: 200, headers: { ...S3_HEADERS, 'Content-Type': 'application/xml' }, body: listAnswer() },
+  // SQS SendMessage over JSON 1.0 (bench/workloads/sqs.mjs).
+  'sqs-send': {
+    status: 200,
+    headers: { 'x-amzn-RequestId': '4b0f7b4e-3c3a-5a44-9d39-5f2b0c1c9a11', 'Content-Type': 'application/x-amz-json-1.0' },
+    body: JSON.stringify({
+      MD5OfMessageAttributes: '3ab4a4e4ea8d9d2e2bc0ee0c3fd2f5a1',
+      MD5OfMessageBody: '8d6c1fd5b3b5c2a54b8e8f0e4e2c1e7a',
+      MessageId: '0e9a4b8c-5a7d-4f0b-9b8e-2a1c3d4e5f60',
+    }),
+  },
+  // SNS Publish over the query protocol (bench/workloads/sns-fanout.mjs).
+  'sns-publish': {
+    status: 200,
+    headers: { 'x-amzn-RequestId': 'f187a3c1-376f-11df-8963-01868b7c937a', 'Content-Type': 'text/xml' },
+    body:
+      '<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/">\n' +
+      '  <PublishResult>\n' +
+      '    <MessageId>94f20ce6-13c5-43a0-9a9e-ca52d816e90b</MessageId>\n' +
+      '  </PublishResult>\n' +
+      '  <ResponseMetadata>\n' +
+      '    <RequestId>f187a3c1-376f-11df-8963-01868b7c937a</RequestId>\n' +
+      '  </ResponseMetadata>\n' +
+      '</PublishResponse>\n',
+  },
 };
 
 const { values } = parseArgs({

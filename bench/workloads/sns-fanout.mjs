@@ -1,14 +1,13 @@
 // SNS fan-out: Publish (query protocol, 256 B + 1 attribute) to a topic with three SQS
 // queue subscriptions, nimbus (persisting to a temporary data directory) against fauxqs
-// (in memory) and the node:http floor (workloads/sqs-floor.mjs, answering Publish's canned
+// (in memory) and the node:http floor (bench/floor.mjs, answering Publish's canned
 // answer). Publish answers once the message is in every queue (nimbus commits the
 // three sends before answering). Throughput is publishes/s; each is three deliveries.
 // `raw: true` subscribes with RawMessageDelivery (no envelope, nothing signed); without
 // it every delivery is the signed JSON envelope (one RSA signature per publish).
 //
 // Setup (before any measured phase): CreateTopic, three CreateQueue, three Subscribe.
-import { fauxqsTarget } from '../lib/targets.mjs';
-import { sqsFloorTarget } from './sqs-floor.mjs';
+import { fauxqsTarget, floorTarget } from '../lib/targets.mjs';
 import { ACCOUNT, REGION, call, client, nimbusTargets, snsRequest, sqsRequest } from './sqs-common.mjs';
 
 const TOPIC = 'fanout';
@@ -22,7 +21,7 @@ export function snsFanoutWorkload({ raw = true } = {}) {
     name: raw ? 'sns-fanout' : 'sns-fanout-envelope',
     title: `SNS Publish 256 B + 1 attribute to 3 SQS subscriptions (${raw ? 'raw delivery' : 'signed envelope'})`,
     baseline: 'fauxqs',
-    targets: [sqsFloorTarget('sns-publish'), { ...fauxqsTarget(), ready }, ...nimbusTargets().map((t) => ({ ...t, ready }))],
+    targets: [floorTarget('sns-publish'), { ...fauxqsTarget(), ready }, ...nimbusTargets().map((t) => ({ ...t, ready }))],
 
     async setup(server, target) {
       if (target.name === 'floor') return; // the floor answers every request with Publish's answer

@@ -1,14 +1,13 @@
 // SQS SendMessage over JSON 1.0 (what SDK v3 and boto3 send today): the message data
 // path, a durable insert per request, against fauxqs (in memory) and, with --no-sdk, the
-// node:http floor (workloads/sqs-floor.mjs). Nimbus persists to a
+// node:http floor (bench/floor.mjs). Nimbus persists to a
 // fresh temporary data directory (the default mode: every send committed to SQLite
 // before the answer), not --ephemeral. The SDK phase runs whole send -> receive ->
 // delete cycles. Each target's readiness request is the CreateQueue of the bench queue
 // (idempotent), so the queue exists once a target is ready; this moves the first
 // CreateQueue into the startup figure for both targets.
 import { SQSClient, CreateQueueCommand, SendMessageCommand, ReceiveMessageCommand, DeleteMessageCommand } from '@aws-sdk/client-sqs';
-import { fauxqsTarget } from '../lib/targets.mjs';
-import { sqsFloorTarget } from './sqs-floor.mjs';
+import { fauxqsTarget, floorTarget } from '../lib/targets.mjs';
 import { CREDENTIALS, REGION, nimbusTargets, queueUrl, sqsRequest } from './sqs-common.mjs';
 
 const QUEUE = 'bench';
@@ -29,7 +28,7 @@ export const sqsWorkload = {
   baseline: 'fauxqs',
   // The floor answers SendMessage's canned answer to everything, which the SDK phase's
   // receive/delete cycle cannot run against: it joins the run with --no-sdk.
-  targets: [...(process.argv.includes('--no-sdk') ? [sqsFloorTarget('sqs-send')] : []), withQueue(fauxqsTarget()), ...nimbusTargets().map(withQueue)],
+  targets: [...(process.argv.includes('--no-sdk') ? [floorTarget('sqs-send')] : []), withQueue(fauxqsTarget()), ...nimbusTargets().map(withQueue)],
 
   requests() {
     return [0, 1, 2, 3].map((i) => jsonRequest('SendMessage', {

@@ -1,5 +1,7 @@
 /** Test helpers: a started nimbus, client settings, and the external clients on this machine. */
+import { test } from 'node:test';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { spawnSync, execFile } from 'node:child_process';
 import { startNimbus, type Nimbus, type StartOptions } from '../../src/nimbus.js';
 
@@ -8,8 +10,20 @@ export function startTestNimbus(options: StartOptions = {}): Promise<Nimbus> {
   return startNimbus({ ephemeral: true, port: 0, logLevel: 'off', ...options });
 }
 
+/** A TCP port free on 127.0.0.1 right now (for a nimbus started as a child process). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 /** SDK v3 client settings for a nimbus endpoint. */
-export function clientConfig(endpoint: string, credentials = { accessKeyId: 'test', secretAccessKey: 'test' }) {
+export function clientConfig(endpoint: string, credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } = { accessKeyId: 'test', secretAccessKey: 'test' }) {
   return { endpoint, region: 'us-east-1', credentials, maxAttempts: 1 };
 }
 
@@ -53,6 +67,13 @@ export function externalClients(): { present: ExternalClient[]; missing: string[
     else missing.push(c.name);
   }
   return { present, missing };
+}
+
+/** The external clients present, after a skipped test for each missing one (so the run shows what it could not check). */
+export function installedClients(): ExternalClient[] {
+  const { present, missing } = externalClients();
+  for (const name of missing) test(`${name}: not installed on this machine`, { skip: `${name} missing` }, () => {});
+  return present;
 }
 
 /** Environment for a CLI or boto3 run: fixed credentials and region, no user config. */

@@ -6,6 +6,7 @@
  * their 24-hour retention.
  */
 import type { Logger } from '../../shared/logger.js';
+import { periodic, type Periodic } from '../../shared/periodic.js';
 import { deserializeItem } from './item-codec.js';
 import { writeItem } from './writes.js';
 import type { Item } from './expressions/index.js';
@@ -21,36 +22,28 @@ const START = { hh: -1, hk: Buffer.alloc(0), rk: Buffer.alloc(0) };
 
 /** The TTL sweeper of one DynamoDB store. */
 export class TtlSweeper {
-  private timer: NodeJS.Timeout | undefined;
+  private readonly timer: Periodic;
   /** Where the walk of each table stopped (keys in scan order), so large tables are covered over several ticks. */
   private readonly cursors = new Map<number, { hh: number; hk: Buffer; rk: Buffer }>();
 
-  constructor(private readonly store: DynamoStore, private readonly logger: Logger) {}
+  constructor(private readonly store: DynamoStore, logger: Logger) {
+    this.timer = periodic(TICK_MS, () => this.tick(), { alive: () => store.db.open, logger, failure: 'dynamodb ttl sweep failed' });
+  }
 
   /** Starts the timer (unref'd: it never keeps the process alive). */
   start(): void {
-    this.timer ??= setInterval(() => this.tick(), TICK_MS);
-    this.timer.unref();
+    this.timer.start();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.timer.stop();
   }
 
   /** One pass: a batch of every TTL-enabled table, then stream retention. */
   tick(): void {
-    if (!this.store.db.open) {
-      this.stop();
-      return;
-    }
-    try {
-      const now = this.store.clock.now();
-      for (const t of this.store.ttlTables()) this.sweepTable(t, now);
-      this.store.streams.sweep(now);
-    } catch (e) {
-      this.logger.error('dynamodb ttl sweep failed', { error: String(e) });
-    }
+    const now = this.store.clock.now();
+    for (const t of this.store.ttlTables()) this.sweepTable(t, now);
+    this.store.streams.sweep(now);
   }
 
   private sweepTable(t: StoredTable, now: number): void {

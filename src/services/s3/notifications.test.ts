@@ -89,7 +89,7 @@ test('normalizeConfiguration: ids generated, rule names capitalized, unknown eve
   assert.deepEqual([unknown.code, unknown.message], ['InvalidArgument', 'The event is not supported for notifications']);
   const badRule = thrown(() => normalizeConfiguration({ QueueConfigurations: [{ QueueArn: Q, Events: ['s3:ObjectCreated:*'], Filter: { Key: { FilterRules: [{ Name: 'infix' as 'prefix', Value: 'x' }] } } }] }));
   assert.deepEqual([badRule.code, badRule.message], ['InvalidArgument', 'filter rule name must be either prefix or suffix']);
-  const twice = thrown(() => normalizeConfiguration({ QueueConfigurations: [{ QueueArn: Q, Events: ['s3:ObjectCreated:*'], Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'a' }, { Name: 'Prefix', Value: 'b' }] } } }] }));
+  const twice = thrown(() => normalizeConfiguration({ QueueConfigurations: [{ QueueArn: Q, Events: ['s3:ObjectCreated:*'], Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'a' }, { Name: 'Prefix' as 'prefix', Value: 'b' }] } } }] }));
   assert.deepEqual([twice.code, twice.message], ['InvalidArgument', 'Cannot specify more than one prefix rule in a filter.']);
   const badArn = thrown(() => normalizeConfiguration({ TopicConfigurations: [{ TopicArn: Q, Events: ['s3:ObjectCreated:*'] }] }));
   assert.deepEqual([badArn.code, badArn.message, badArn.fields], ['InvalidArgument', 'The ARN could not be parsed', { ArgumentName: 'TopicArn', ArgumentValue: Q }]);

@@ -7,13 +7,12 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { STSClient, GetCallerIdentityCommand, AssumeRoleCommand, DecodeAuthorizationMessageCommand } from '@aws-sdk/client-sts';
-import { clientConfig } from '../../helpers/nimbus.js';
+import { clientConfig, freePort } from '../../helpers/nimbus.js';
 import { SERVICE_DEFINITIONS } from '../../../src/services/index.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -29,17 +28,6 @@ function baseEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('NIMBUS_')) env[k] = v;
   env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   return { ...env, ...extra };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 interface Exit { code: number | null; signal: NodeJS.Signals | null }

@@ -4,41 +4,32 @@
  * DynamoDB's errors (API reference: CreateBackup, RestoreTableFromBackup, ListBackups,
  * UpdateContinuousBackups).
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  DynamoDBClient, CreateTableCommand, PutItemCommand, DeleteItemCommand, QueryCommand, ScanCommand, DescribeTableCommand, DeleteTableCommand,
+  CreateTableCommand, PutItemCommand, DeleteItemCommand, QueryCommand, ScanCommand, DescribeTableCommand, DeleteTableCommand,
   CreateBackupCommand, DescribeBackupCommand, ListBackupsCommand, DeleteBackupCommand, RestoreTableFromBackupCommand,
   DescribeContinuousBackupsCommand, UpdateContinuousBackupsCommand,
 } from '@aws-sdk/client-dynamodb';
-import { startTestNimbus, clientConfig } from '../../helpers/nimbus.js';
-import type { Nimbus } from '../../../src/nimbus.js';
+import { rejects } from '../../helpers/errors.js';
+import { dynamodbHarness } from '../../helpers/harness.js';
 
-let cloud: Nimbus;
-let ddb: DynamoDBClient;
-before(async () => {
-  cloud = await startTestNimbus();
-  ddb = new DynamoDBClient(clientConfig(cloud.endpoint));
-  await ddb.send(new CreateTableCommand({
-    TableName: 'orders', BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'N' }, { AttributeName: 'status', AttributeType: 'S' }, { AttributeName: 'total', AttributeType: 'N' }],
-    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-    GlobalSecondaryIndexes: [{ IndexName: 'byStatus', KeySchema: [{ AttributeName: 'status', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }],
-    LocalSecondaryIndexes: [{ IndexName: 'byTotal', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'total', KeyType: 'RANGE' }], Projection: { ProjectionType: 'KEYS_ONLY' } }],
-  }));
-  for (let i = 1; i <= 3; i++) {
-    await ddb.send(new PutItemCommand({ TableName: 'orders', Item: { pk: { S: 'c1' }, sk: { N: String(i) }, status: { S: i === 2 ? 'open' : 'done' }, total: { N: String(i * 10) } } }));
-  }
+const { ddb } = dynamodbHarness({
+  tables: [
+    {
+      TableName: 'orders', BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'N' }, { AttributeName: 'status', AttributeType: 'S' }, { AttributeName: 'total', AttributeType: 'N' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      GlobalSecondaryIndexes: [{ IndexName: 'byStatus', KeySchema: [{ AttributeName: 'status', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }],
+      LocalSecondaryIndexes: [{ IndexName: 'byTotal', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'total', KeyType: 'RANGE' }], Projection: { ProjectionType: 'KEYS_ONLY' } }],
+    },
+  ],
+  setup: async () => {
+    for (let i = 1; i <= 3; i++) {
+      await ddb.send(new PutItemCommand({ TableName: 'orders', Item: { pk: { S: 'c1' }, sk: { N: String(i) }, status: { S: i === 2 ? 'open' : 'done' }, total: { N: String(i * 10) } } }));
+    }
+  },
 });
-after(() => cloud.stop());
-
-async function rejects(p: Promise<unknown>, name: string, message: string): Promise<void> {
-  await assert.rejects(p, (e: Error) => {
-    assert.equal(e.name, name);
-    assert.equal(e.message, message);
-    return true;
-  });
-}
 
 test('CreateBackup copies the table at that moment; restore rebuilds items and indexes', async () => {
   const created = await ddb.send(new CreateBackupCommand({ TableName: 'orders', BackupName: 'snap1' }));

@@ -2,19 +2,14 @@
  * DynamoDB through the AWS CLIs and boto3 (client, and resource with boto3.dynamodb.conditions):
  * tables created and described, items written and queried, errors in each client's words.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestNimbus, externalClients, runCli, runBoto3 } from '../../helpers/nimbus.js';
-import type { Nimbus } from '../../../src/nimbus.js';
+import { installedClients, runCli, runBoto3 } from '../../helpers/nimbus.js';
+import { nimbusHarness } from '../../helpers/harness.js';
 
-let cloud: Nimbus;
-before(async () => {
-  cloud = await startTestNimbus();
-});
-after(() => cloud.stop());
+const { cloud } = nimbusHarness();
 
-const { present, missing } = externalClients();
-for (const name of missing) test(`${name}: not installed on this machine`, { skip: `${name} missing` }, () => {});
+const present = installedClients();
 
 let n = 0;
 for (const client of present) {

@@ -3,44 +3,32 @@
  * read, updated and deleted with every ReturnValues, conditions, Query and Scan paging,
  * indexes, batches and transactions, with DynamoDB's exact errors.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  DynamoDBClient, CreateTableCommand, PutItemCommand, GetItemCommand, DeleteItemCommand, UpdateItemCommand, QueryCommand, ScanCommand,
+  PutItemCommand, GetItemCommand, DeleteItemCommand, UpdateItemCommand, QueryCommand, ScanCommand,
   BatchWriteItemCommand, BatchGetItemCommand, TransactWriteItemsCommand, TransactGetItemsCommand, DescribeTableCommand,
   type TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, GetCommand, QueryCommand as DocQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { startTestNimbus, clientConfig } from '../../helpers/nimbus.js';
-import type { Nimbus } from '../../../src/nimbus.js';
+import { rejects } from '../../helpers/errors.js';
+import { dynamodbHarness } from '../../helpers/harness.js';
 
-let cloud: Nimbus;
-let ddb: DynamoDBClient;
-let doc: DynamoDBDocumentClient;
-before(async () => {
-  cloud = await startTestNimbus();
-  ddb = new DynamoDBClient(clientConfig(cloud.endpoint));
-  doc = DynamoDBDocumentClient.from(ddb);
-  await ddb.send(new CreateTableCommand({
-    TableName: 'items', BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'N' }, { AttributeName: 'g', AttributeType: 'S' }],
-    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-    GlobalSecondaryIndexes: [{ IndexName: 'byG', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }], Projection: { ProjectionType: 'KEYS_ONLY' } }],
-  }));
-  await ddb.send(new CreateTableCommand({
-    TableName: 'other', BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-  }));
+const { ddb } = dynamodbHarness({
+  tables: [
+    {
+      TableName: 'items', BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'N' }, { AttributeName: 'g', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      GlobalSecondaryIndexes: [{ IndexName: 'byG', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }], Projection: { ProjectionType: 'KEYS_ONLY' } }],
+    },
+    {
+      TableName: 'other', BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+    },
+  ],
 });
-after(() => cloud.stop());
-
-async function rejects(p: Promise<unknown>, name: string, message: string): Promise<void> {
-  await assert.rejects(p, (e: Error) => {
-    assert.equal(e.name, name);
-    assert.equal(e.message, message);
-    return true;
-  });
-}
+const doc = DynamoDBDocumentClient.from(ddb);
 
 test('PutItem, GetItem, DeleteItem with ReturnValues, conditions and key errors', async () => {
   const item = { pk: { S: 'a' }, sk: { N: '1.50' }, bin: { B: Buffer.from([1, 2, 3]) }, set: { NS: ['1', '2'] }, m: { M: { x: { L: [{ BOOL: true }, { NULL: true }] } } } };

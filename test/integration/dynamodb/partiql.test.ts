@@ -3,42 +3,32 @@
  * paging, INSERT, UPDATE, DELETE with conditions, batches and transactions, with
  * DynamoDB's errors (developer guide, "PartiQL - a SQL-compatible query language").
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  DynamoDBClient, CreateTableCommand, PutItemCommand, GetItemCommand, ExecuteStatementCommand, BatchExecuteStatementCommand, ExecuteTransactionCommand,
+  PutItemCommand, GetItemCommand, ExecuteStatementCommand, BatchExecuteStatementCommand, ExecuteTransactionCommand,
   type TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ExecuteStatementCommand as DocExecute } from '@aws-sdk/lib-dynamodb';
-import { startTestNimbus, clientConfig } from '../../helpers/nimbus.js';
-import type { Nimbus } from '../../../src/nimbus.js';
+import { rejects } from '../../helpers/errors.js';
+import { dynamodbHarness } from '../../helpers/harness.js';
 
-let cloud: Nimbus;
-let ddb: DynamoDBClient;
-let doc: DynamoDBDocumentClient;
-before(async () => {
-  cloud = await startTestNimbus();
-  ddb = new DynamoDBClient(clientConfig(cloud.endpoint));
-  doc = DynamoDBDocumentClient.from(ddb);
-  await ddb.send(new CreateTableCommand({
-    TableName: 'music', BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [{ AttributeName: 'artist', AttributeType: 'S' }, { AttributeName: 'song', AttributeType: 'S' }, { AttributeName: 'genre', AttributeType: 'S' }],
-    KeySchema: [{ AttributeName: 'artist', KeyType: 'HASH' }, { AttributeName: 'song', KeyType: 'RANGE' }],
-    GlobalSecondaryIndexes: [{ IndexName: 'byGenre', KeySchema: [{ AttributeName: 'genre', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }],
-  }));
-  for (const [artist, song, year, genre] of [['a', 's1', 2001, 'rock'], ['a', 's2', 2002, 'pop'], ['a', 's3', 2003, 'rock'], ['b', 's1', 1999, 'jazz']] as const) {
-    await ddb.send(new PutItemCommand({ TableName: 'music', Item: { artist: { S: artist }, song: { S: song }, year: { N: String(year) }, genre: { S: genre } } }));
-  }
+const { ddb } = dynamodbHarness({
+  tables: [
+    {
+      TableName: 'music', BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'artist', AttributeType: 'S' }, { AttributeName: 'song', AttributeType: 'S' }, { AttributeName: 'genre', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'artist', KeyType: 'HASH' }, { AttributeName: 'song', KeyType: 'RANGE' }],
+      GlobalSecondaryIndexes: [{ IndexName: 'byGenre', KeySchema: [{ AttributeName: 'genre', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }],
+    },
+  ],
+  setup: async () => {
+    for (const [artist, song, year, genre] of [['a', 's1', 2001, 'rock'], ['a', 's2', 2002, 'pop'], ['a', 's3', 2003, 'rock'], ['b', 's1', 1999, 'jazz']] as const) {
+      await ddb.send(new PutItemCommand({ TableName: 'music', Item: { artist: { S: artist }, song: { S: song }, year: { N: String(year) }, genre: { S: genre } } }));
+    }
+  },
 });
-after(() => cloud.stop());
-
-async function rejects(p: Promise<unknown>, name: string, message: string): Promise<void> {
-  await assert.rejects(p, (e: Error) => {
-    assert.equal(e.name, name);
-    assert.equal(e.message, message);
-    return true;
-  });
-}
+const doc = DynamoDBDocumentClient.from(ddb);
 
 test('SELECT: query on the partition key, range conditions, projection, scan with a filter, index', async () => {
   const q = await ddb.send(new ExecuteStatementCommand({ Statement: 'SELECT song, "year" FROM "music" WHERE artist = ? AND song >= \'s2\'', Parameters: [{ S: 'a' }] }));

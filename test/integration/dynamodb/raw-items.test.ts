@@ -4,15 +4,13 @@
  * sets, nesting, escapes and non-ASCII text included, and through the internal client
  * (as other services call DynamoDB) the same items arrive parsed.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  DynamoDBClient, CreateTableCommand, PutItemCommand, GetItemCommand, QueryCommand, ScanCommand, BatchGetItemCommand,
+  PutItemCommand, GetItemCommand, QueryCommand, ScanCommand, BatchGetItemCommand,
   TransactGetItemsCommand, DescribeTableCommand,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient, DescribeStreamCommand, GetShardIteratorCommand, GetRecordsCommand } from '@aws-sdk/client-dynamodb-streams';
-import { startTestNimbus, clientConfig } from '../../helpers/nimbus.js';
-import type { Nimbus } from '../../../src/nimbus.js';
 import { Gateway } from '../../../src/gateway/gateway.js';
 import { Storage } from '../../../src/state/storage.js';
 import { CredentialStore } from '../../../src/state/credentials.js';
@@ -20,26 +18,23 @@ import { DEFAULT_CONFIG } from '../../../src/config.js';
 import { createLogger } from '../../../src/shared/logger.js';
 import { dynamodb } from '../../../src/services/dynamodb/index.js';
 import { dynamodbStreams } from '../../../src/services/dynamodb/streams.js';
+import { dynamodbHarness } from '../../helpers/harness.js';
 
-let cloud: Nimbus;
-let ddb: DynamoDBClient;
-let streams: DynamoDBStreamsClient;
-before(async () => {
-  cloud = await startTestNimbus();
-  ddb = new DynamoDBClient(clientConfig(cloud.endpoint));
-  streams = new DynamoDBStreamsClient(clientConfig(cloud.endpoint));
-  await ddb.send(new CreateTableCommand({
-    TableName: 'raw', BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'N' }, { AttributeName: 'g', AttributeType: 'S' }],
-    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-    GlobalSecondaryIndexes: [
-      { IndexName: 'keys', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' } },
-      { IndexName: 'all', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } },
-    ],
-    StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-  }));
+const { ddb, config } = dynamodbHarness({
+  tables: [
+    {
+      TableName: 'raw', BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'N' }, { AttributeName: 'g', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      GlobalSecondaryIndexes: [
+        { IndexName: 'keys', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' } },
+        { IndexName: 'all', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } },
+      ],
+      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    },
+  ],
 });
-after(() => cloud.stop());
+const streams = new DynamoDBStreamsClient(config());
 
 const odd = 'quote " backslash \\ nul \u0000 line\u2028sep é 𝄞 </script>';
 function item(sk: number): Record<string, unknown> {

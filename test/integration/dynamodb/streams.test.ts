@@ -3,31 +3,23 @@
  * commit order with the images the view type asks for, shard iterators of every type,
  * iterator expiry after 15 minutes, 24-hour retention, and Time to Live deletions.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  DynamoDBClient, CreateTableCommand, PutItemCommand, UpdateItemCommand, DeleteItemCommand, UpdateTableCommand,
+  CreateTableCommand, PutItemCommand, UpdateItemCommand, DeleteItemCommand, UpdateTableCommand,
   UpdateTimeToLiveCommand, GetItemCommand, TransactWriteItemsCommand, DescribeTableCommand,
 } from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBStreamsClient, ListStreamsCommand, DescribeStreamCommand, GetShardIteratorCommand, GetRecordsCommand,
   type _Record,
 } from '@aws-sdk/client-dynamodb-streams';
-import { startTestNimbus, clientConfig } from '../../helpers/nimbus.js';
-import type { Nimbus } from '../../../src/nimbus.js';
+import { dynamodbHarness } from '../../helpers/harness.js';
 
-let cloud: Nimbus;
-let ddb: DynamoDBClient;
-let streams: DynamoDBStreamsClient;
 let offset = 0;
 const clock = { now: () => Date.now() + offset };
 
-before(async () => {
-  cloud = await startTestNimbus({ clock });
-  ddb = new DynamoDBClient(clientConfig(cloud.endpoint));
-  streams = new DynamoDBStreamsClient(clientConfig(cloud.endpoint));
-});
-after(() => cloud.stop());
+const { ddb, config } = dynamodbHarness({ nimbus: { clock } });
+const streams = new DynamoDBStreamsClient(config());
 
 async function table(name: string, viewType: 'NEW_AND_OLD_IMAGES' | 'KEYS_ONLY' | 'NEW_IMAGE' | 'OLD_IMAGE'): Promise<{ arn: string; shard: string }> {
   const created = await ddb.send(new CreateTableCommand({
@@ -186,11 +178,16 @@ test('Time to Live deletes expired items with REMOVE records from the DynamoDB s
   await ddb.send(new PutItemCommand({ TableName: 'st-ttl', Item: { pk: { S: 'ancient' }, exp: { N: String(nowSec - 6 * 365 * 86400) } } }));
   await ddb.send(new PutItemCommand({ TableName: 'st-ttl', Item: { pk: { S: 'text' }, exp: { S: '1' } } }));
   let records: _Record[] = [];
-  for (let i = 0; i < 100 && records.length < 5; i++) {
+  for (let i = 0; i < 100 && !records.some((r) => r.eventName === 'REMOVE'); i++) {
     await new Promise((r) => setTimeout(r, 100));
     records = await readAll(arn, shard);
   }
-  const removal = records[4];
+  // The sweeper runs on its own timer: its REMOVE may land between the puts, but always after the INSERT of what it removes.
+  const removals = records.filter((r) => r.eventName === 'REMOVE');
+  assert.equal(removals.length, 1);
+  const removal = removals[0]!;
+  const inserted = records.findIndex((r) => r.eventName === 'INSERT' && r.dynamodb?.Keys?.pk?.S === 'gone');
+  assert.ok(inserted >= 0 && inserted < records.indexOf(removal));
   assert.deepEqual(stable(removal), {
     ...base, eventName: 'REMOVE', userIdentity: { PrincipalId: 'dynamodb.amazonaws.com', Type: 'Service' },
     dynamodb: { Keys: { pk: { S: 'gone' } }, OldImage: { pk: { S: 'gone' }, exp: { N: String(nowSec - 10) } }, SizeBytes: 21, StreamViewType: 'NEW_AND_OLD_IMAGES' },

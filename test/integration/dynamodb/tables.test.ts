@@ -3,32 +3,17 @@
  * words, DescribeTable's fields, ListTables paging, deletion protection, UpdateTable,
  * tags, TTL, limits and endpoints.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  DynamoDBClient, CreateTableCommand, DescribeTableCommand, ListTablesCommand, DeleteTableCommand, UpdateTableCommand,
+  CreateTableCommand, DescribeTableCommand, ListTablesCommand, DeleteTableCommand, UpdateTableCommand,
   TagResourceCommand, UntagResourceCommand, ListTagsOfResourceCommand, DescribeLimitsCommand, DescribeEndpointsCommand,
   UpdateTimeToLiveCommand, DescribeTimeToLiveCommand, waitUntilTableExists, type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { startTestNimbus, clientConfig } from '../../helpers/nimbus.js';
-import type { Nimbus } from '../../../src/nimbus.js';
+import { rejects } from '../../helpers/errors.js';
+import { dynamodbHarness } from '../../helpers/harness.js';
 
-let cloud: Nimbus;
-let ddb: DynamoDBClient;
-before(async () => {
-  cloud = await startTestNimbus();
-  ddb = new DynamoDBClient(clientConfig(cloud.endpoint));
-});
-after(() => cloud.stop());
-
-async function rejects(p: Promise<unknown>, name: string, message: string, status = 400): Promise<void> {
-  await assert.rejects(p, (e: Error & { $metadata?: { httpStatusCode?: number } }) => {
-    assert.equal(e.name, name);
-    assert.equal(e.message, message);
-    assert.equal(e.$metadata?.httpStatusCode, status);
-    return true;
-  });
-}
+const { cloud, ddb } = dynamodbHarness();
 
 const simple = (TableName: string): CreateTableCommandInput => ({
   TableName, BillingMode: 'PAY_PER_REQUEST',

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { STSClient, GetCallerIdentityCommand, AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { startTestNimbus, clientConfig } from '../../helpers/nimbus.js';
 import type { Nimbus } from '../../../src/nimbus.js';
+import { fails } from '../../helpers/errors.js';
 
 const SIGNATURE_MISMATCH = 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
 
@@ -16,16 +17,6 @@ type Creds = { accessKeyId: string; secretAccessKey: string; sessionToken?: stri
 
 function sts(cloud: Nimbus, credentials: Creds): STSClient {
   return new STSClient(clientConfig(cloud.endpoint, credentials));
-}
-
-async function error(p: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined; type: unknown }> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as { name: string; message: string; $metadata?: { httpStatusCode?: number }; Type?: unknown };
-    return { name: err.name, message: err.message, status: err.$metadata?.httpStatusCode, type: err.Type };
-  }
-  assert.fail('expected an error');
 }
 
 describe('with --enforce-iam', () => {
@@ -41,18 +32,18 @@ describe('with --enforce-iam', () => {
   });
 
   test('test with a wrong secret is SignatureDoesNotMatch (403) with the canonical request and string to sign', async () => {
-    const e = await error(sts(cloud, { accessKeyId: 'test', secretAccessKey: 'not-the-secret' }).send(new GetCallerIdentityCommand({})));
+    const e = await fails(sts(cloud, { accessKeyId: 'test', secretAccessKey: 'not-the-secret' }).send(new GetCallerIdentityCommand({})));
     assert.equal(e.name, 'SignatureDoesNotMatch');
-    assert.equal(e.status, 403);
-    assert.equal(e.type, 'Sender');
+    assert.equal(e.$metadata.httpStatusCode, 403);
+    assert.equal(e.Type, 'Sender');
     assert.ok(e.message.startsWith(`${SIGNATURE_MISMATCH}\n\nThe Canonical String for this request should have been\n'POST\n/\n\n`), e.message);
     assert.match(e.message, /\n\nThe String-to-Sign should have been\n'AWS4-HMAC-SHA256\n\d{8}T\d{6}Z\n\d{8}\/us-east-1\/sts\/aws4_request\n[0-9a-f]{64}'\n$/);
   });
 
   test('an unknown access key is InvalidClientTokenId (403)', async () => {
-    const e = await error(sts(cloud, { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' }).send(new GetCallerIdentityCommand({})));
+    const e = await fails(sts(cloud, { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' }).send(new GetCallerIdentityCommand({})));
     assert.equal(e.name, 'InvalidClientTokenId');
-    assert.equal(e.status, 403);
+    assert.equal(e.$metadata.httpStatusCode, 403);
     assert.equal(e.message, 'The security token included in the request is invalid.');
   });
 
@@ -75,9 +66,9 @@ describe('with --enforce-iam', () => {
     const out = await sts(cloud, { accessKeyId: '111122223333', secretAccessKey: 'test' }).send(new GetCallerIdentityCommand({}));
     assert.equal(out.Account, '111122223333');
     assert.equal(out.Arn, 'arn:aws:iam::111122223333:root');
-    const e = await error(sts(cloud, { accessKeyId: '111122223333', secretAccessKey: 'other' }).send(new GetCallerIdentityCommand({})));
+    const e = await fails(sts(cloud, { accessKeyId: '111122223333', secretAccessKey: 'other' }).send(new GetCallerIdentityCommand({})));
     assert.equal(e.name, 'SignatureDoesNotMatch');
-    assert.equal(e.status, 403);
+    assert.equal(e.$metadata.httpStatusCode, 403);
   });
 
   test('keys nimbus issued work with their own secret and token only', async () => {
@@ -86,9 +77,9 @@ describe('with --enforce-iam', () => {
     const creds = { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };
     const me = await sts(cloud, creds).send(new GetCallerIdentityCommand({}));
     assert.equal(me.Arn, 'arn:aws:sts::123456789012:assumed-role/Enforced/strict');
-    const wrong = await error(sts(cloud, { ...creds, secretAccessKey: 'test' }).send(new GetCallerIdentityCommand({})));
+    const wrong = await fails(sts(cloud, { ...creds, secretAccessKey: 'test' }).send(new GetCallerIdentityCommand({})));
     assert.equal(wrong.name, 'SignatureDoesNotMatch');
-    const noToken = await error(sts(cloud, { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey }).send(new GetCallerIdentityCommand({})));
+    const noToken = await fails(sts(cloud, { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey }).send(new GetCallerIdentityCommand({})));
     assert.equal(noToken.name, 'InvalidClientTokenId');
     assert.equal(noToken.message, 'The security token included in the request is invalid.');
   });
@@ -127,8 +118,8 @@ describe('without --enforce-iam', () => {
   test('keys nimbus issued are still checked', async () => {
     const out = await sts(cloud, { accessKeyId: 'test', secretAccessKey: 'test' }).send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::123456789012:role/Lax', RoleSessionName: 'lax' }));
     const c = out.Credentials!;
-    const e = await error(sts(cloud, { accessKeyId: c.AccessKeyId!, secretAccessKey: 'test', sessionToken: c.SessionToken! }).send(new GetCallerIdentityCommand({})));
+    const e = await fails(sts(cloud, { accessKeyId: c.AccessKeyId!, secretAccessKey: 'test', sessionToken: c.SessionToken! }).send(new GetCallerIdentityCommand({})));
     assert.equal(e.name, 'SignatureDoesNotMatch');
-    assert.equal(e.status, 403);
+    assert.equal(e.$metadata.httpStatusCode, 403);
   });
 });

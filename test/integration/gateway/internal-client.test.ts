@@ -11,8 +11,9 @@ import { CredentialStore } from '../../../src/state/credentials.js';
 import { sts } from '../../../src/services/sts/index.js';
 import { DEFAULT_CONFIG } from '../../../src/config.js';
 import { createLogger } from '../../../src/shared/logger.js';
-import { isServiceError, type ServiceError } from '../../../src/shared/errors.js';
+import { isServiceError } from '../../../src/shared/errors.js';
 import type { Principal } from '../../../src/shared/principal.js';
+import { fails } from '../../helpers/errors.js';
 
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
 let storage: Storage;
@@ -28,16 +29,6 @@ before(async () => {
   await gateway.start();
 });
 after(() => storage.close());
-
-async function failure(p: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(isServiceError(e), `expected a ServiceError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected a ServiceError');
-}
 
 const ASSUMED: Principal = {
   account: '210987654321',
@@ -76,7 +67,7 @@ test('a call that writes state does so as an external one would: AssumeRole issu
 
 test('an operation nimbus does not implement throws the 501 ServiceError and is counted', async () => {
   const before = gateway.unimplementedCalls.get('sts:DecodeAuthorizationMessage') ?? 0;
-  const e = await failure(gateway.internal.call('sts', 'DecodeAuthorizationMessage', { EncodedMessage: 'abc' }));
+  const e = await fails(gateway.internal.call('sts', 'DecodeAuthorizationMessage', { EncodedMessage: 'abc' }), isServiceError);
   assert.equal(e.code, 'NotImplemented');
   assert.equal(e.status, 501);
   assert.equal(e.senderFault, false);
@@ -85,33 +76,33 @@ test('an operation nimbus does not implement throws the 501 ServiceError and is 
 });
 
 test('a service nimbus does not implement throws the 501 ServiceError too', async () => {
-  const e = await failure(gateway.internal.call('sqs', 'ListQueues', {}));
+  const e = await fails(gateway.internal.call('sqs', 'ListQueues', {}), isServiceError);
   assert.equal(e.code, 'NotImplemented');
   assert.equal(e.status, 501);
   assert.equal(e.message, 'The operation ListQueues of service sqs is not implemented by nimbus yet');
 });
 
 test('input is validated against the model, in the service\'s words', async () => {
-  const bad = await failure(gateway.internal.call('sts', 'AssumeRole', { RoleArn: 'arn:aws:iam::123456789012:role/R', RoleSessionName: 'bad/name' }));
+  const bad = await fails(gateway.internal.call('sts', 'AssumeRole', { RoleArn: 'arn:aws:iam::123456789012:role/R', RoleSessionName: 'bad/name' }), isServiceError);
   assert.equal(bad.code, 'ValidationError');
   assert.equal(bad.status, 400);
   assert.equal(bad.message, "1 validation error detected: Value 'bad/name' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*");
-  const missing = await failure(gateway.internal.call('sts', 'AssumeRole', { RoleArn: 'arn:aws:iam::123456789012:role/R' }));
+  const missing = await fails(gateway.internal.call('sts', 'AssumeRole', { RoleArn: 'arn:aws:iam::123456789012:role/R' }), isServiceError);
   assert.equal(missing.code, 'ValidationError');
   assert.equal(missing.message, "1 validation error detected: Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null");
 });
 
 test('the service\'s own errors come through as thrown', async () => {
-  const e = await failure(gateway.internal.call('sts', 'AssumeRole', { RoleArn: 'arn:aws:s3:::not-a-role-at-all', RoleSessionName: 'x1' }));
+  const e = await fails(gateway.internal.call('sts', 'AssumeRole', { RoleArn: 'arn:aws:s3:::not-a-role-at-all', RoleSessionName: 'x1' }), isServiceError);
   assert.equal(e.code, 'ValidationError');
   assert.equal(e.message, 'Request ARN is invalid');
 });
 
 test('unknown services and operations are refused', async () => {
-  const service = await failure(gateway.internal.call('no-such-service', 'Anything', {}));
+  const service = await fails(gateway.internal.call('no-such-service', 'Anything', {}), isServiceError);
   assert.equal(service.code, 'UnknownService');
   assert.equal(service.message, 'No service no-such-service');
-  const op = await failure(gateway.internal.call('sts', 'NoSuchOperation', {}));
+  const op = await fails(gateway.internal.call('sts', 'NoSuchOperation', {}), isServiceError);
   assert.equal(op.code, 'InvalidAction');
   assert.equal(op.message, 'No operation NoSuchOperation in sts');
 });

@@ -13,6 +13,7 @@ import { CloudWatchClient, ListDashboardsCommand } from '@aws-sdk/client-cloudwa
 import { AwsSmithyRpcV2CborProtocol } from '@aws-sdk/core/protocols';
 import { startTestNimbus, clientConfig, externalClients, runCli, runBoto3, type ExternalClient, type RunResult } from '../../helpers/nimbus.js';
 import type { Nimbus } from '../../../src/nimbus.js';
+import { rejects } from '../../helpers/errors.js';
 
 let cloud: Nimbus;
 before(async () => {
@@ -114,23 +115,12 @@ function remember<T extends { response: unknown }>(seen: Seen, result: T): T {
   return result;
 }
 
-async function sdkError(p: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined }> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: err.name, message: err.message, status: err.$metadata?.httpStatusCode };
-  }
-  assert.fail('expected an error');
-}
-
 test('SQS as JSON through the SDK v3: NotImplemented (501) with x-amzn-query-error', async () => {
   const sqs = new SQSClient(clientConfig(cloud.endpoint));
   const seen: Seen = {};
   sqs.middlewareStack.add((next) => async (args) => remember(seen, await next(args)), RECORD);
   try {
-    const e = await sdkError(sqs.send(new ListQueuesCommand({})));
-    assert.deepEqual(e, { name: 'NotImplemented', message: notImplemented('sqs', 'ListQueues'), status: 501 });
+    await rejects(sqs.send(new ListQueuesCommand({})), 'NotImplemented', notImplemented('sqs', 'ListQueues'), 501);
     assert.equal(seen.status, 501);
     assert.equal(seen.headers!['content-type'], 'application/x-amz-json-1.0');
     assert.equal(seen.headers!['x-amzn-query-error'], 'NotImplemented;Receiver');
@@ -154,8 +144,7 @@ test('CloudWatch as rpc-v2-cbor through the SDK v3: NotImplemented (501) in CBOR
   const seen: Seen = {};
   cloudwatch.middlewareStack.add((next) => async (args) => remember(seen, await next(args)), RECORD);
   try {
-    const e = await sdkError(cloudwatch.send(new ListDashboardsCommand({})));
-    assert.deepEqual(e, { name: 'NotImplemented', message: notImplemented('monitoring', 'ListDashboards'), status: 501 });
+    await rejects(cloudwatch.send(new ListDashboardsCommand({})), 'NotImplemented', notImplemented('monitoring', 'ListDashboards'), 501);
     assert.equal(seen.status, 501);
     assert.equal(seen.headers!['smithy-protocol'], 'rpc-v2-cbor');
     assert.equal(seen.headers!['content-type'], 'application/cbor');

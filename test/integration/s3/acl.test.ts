@@ -4,41 +4,29 @@
  * CreateBucket, PutObject, CopyObject and CreateMultipartUpload; the Owner as ListBuckets
  * shows it; and BucketOwnerEnforced, which refuses every ACL but the owner's full control.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  S3Client, CreateBucketCommand, PutObjectCommand, CopyObjectCommand, ListBucketsCommand, GetBucketAclCommand, PutBucketAclCommand,
-  GetObjectAclCommand, PutObjectAclCommand, CreateMultipartUploadCommand, UploadPartCommand, CompleteMultipartUploadCommand,
-  S3ServiceException, type Grant,
+  CreateBucketCommand, PutObjectCommand, CopyObjectCommand, ListBucketsCommand, GetBucketAclCommand, PutBucketAclCommand,
+  GetObjectAclCommand, PutObjectAclCommand, CreateMultipartUploadCommand, UploadPartCommand, CompleteMultipartUploadCommand, type Grant,
 } from '@aws-sdk/client-s3';
-import { startTestNimbus, clientConfig, externalClients, runBoto3, runCli } from '../../helpers/nimbus.js';
-import type { Nimbus } from '../../../src/nimbus.js';
+import { externalClients, runBoto3, runCli } from '../../helpers/nimbus.js';
+import { fails } from '../../helpers/errors.js';
+import { s3Harness } from '../../helpers/harness.js';
 
-let cloud: Nimbus;
-let s3: S3Client;
+const { cloud, s3 } = s3Harness({
+  setup: async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: ENFORCED }));
+    await s3.send(new CreateBucketCommand({ Bucket: WRITER, ObjectOwnership: 'ObjectWriter' }));
+    owner = (await s3.send(new ListBucketsCommand({}))).Owner!.ID!;
+  },
+});
 let owner: string;
 const ENFORCED = 'acl-enforced';
 const WRITER = 'acl-writer';
 const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
 const AUTHENTICATED = 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers';
 const OTHER = 'a'.repeat(64);
-before(async () => {
-  cloud = await startTestNimbus();
-  s3 = new S3Client({ ...clientConfig(cloud.endpoint), forcePathStyle: true });
-  await s3.send(new CreateBucketCommand({ Bucket: ENFORCED }));
-  await s3.send(new CreateBucketCommand({ Bucket: WRITER, ObjectOwnership: 'ObjectWriter' }));
-  owner = (await s3.send(new ListBucketsCommand({}))).Owner!.ID!;
-});
-after(() => cloud.stop());
-
-async function fails(p: Promise<unknown>): Promise<S3ServiceException & Record<string, unknown>> {
-  try {
-    await p;
-  } catch (e) {
-    return e as S3ServiceException & Record<string, unknown>;
-  }
-  throw new Error('expected an error');
-}
 
 const ownerFull = (): Grant => ({ Grantee: { ID: owner, Type: 'CanonicalUser' }, Permission: 'FULL_CONTROL' });
 const group = (uri: string, p: Grant['Permission']): Grant => ({ Grantee: { Type: 'Group', URI: uri }, Permission: p });

@@ -4,35 +4,20 @@
  * method validation), public access block, ownership controls and default encryption,
  * with the defaults S3 gives new buckets.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  S3Client, CreateBucketCommand, PutBucketPolicyCommand, GetBucketPolicyCommand, DeleteBucketPolicyCommand,
+  CreateBucketCommand, PutBucketPolicyCommand, GetBucketPolicyCommand, DeleteBucketPolicyCommand,
   PutBucketCorsCommand, GetBucketCorsCommand, DeleteBucketCorsCommand, PutPublicAccessBlockCommand, GetPublicAccessBlockCommand,
   DeletePublicAccessBlockCommand, PutBucketOwnershipControlsCommand, GetBucketOwnershipControlsCommand, DeleteBucketOwnershipControlsCommand,
-  PutBucketEncryptionCommand, GetBucketEncryptionCommand, DeleteBucketEncryptionCommand, S3ServiceException,
+  PutBucketEncryptionCommand, GetBucketEncryptionCommand, DeleteBucketEncryptionCommand,
 } from '@aws-sdk/client-s3';
-import { startTestNimbus, clientConfig, externalClients, runCli } from '../../helpers/nimbus.js';
-import type { Nimbus } from '../../../src/nimbus.js';
+import { externalClients, runCli } from '../../helpers/nimbus.js';
+import { fails } from '../../helpers/errors.js';
+import { s3Harness } from '../../helpers/harness.js';
 
-let cloud: Nimbus;
-let s3: S3Client;
 const B = 'config-bucket';
-before(async () => {
-  cloud = await startTestNimbus();
-  s3 = new S3Client({ ...clientConfig(cloud.endpoint), forcePathStyle: true });
-  await s3.send(new CreateBucketCommand({ Bucket: B }));
-});
-after(() => cloud.stop());
-
-async function fails(p: Promise<unknown>): Promise<S3ServiceException & Record<string, unknown>> {
-  try {
-    await p;
-  } catch (e) {
-    return e as S3ServiceException & Record<string, unknown>;
-  }
-  throw new Error('expected an error');
-}
+const { cloud, s3 } = s3Harness({ buckets: [B] });
 
 const POLICY = `{
   "Version": "2012-10-17",

@@ -2,34 +2,17 @@
  * S3 buckets through the SDK v3: creation rules (LocationConstraint, names global
  * across accounts), deletion of non-empty buckets, listing, head and location.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  S3Client, CreateBucketCommand, DeleteBucketCommand, ListBucketsCommand, HeadBucketCommand, GetBucketLocationCommand, PutObjectCommand, S3ServiceException,
+  CreateBucketCommand, DeleteBucketCommand, ListBucketsCommand, HeadBucketCommand, GetBucketLocationCommand, PutObjectCommand,
 } from '@aws-sdk/client-s3';
-import { startTestNimbus, clientConfig } from '../../helpers/nimbus.js';
-import type { Nimbus } from '../../../src/nimbus.js';
+import { fails } from '../../helpers/errors.js';
+import { s3Harness } from '../../helpers/harness.js';
 
-let cloud: Nimbus;
-let s3: S3Client;
-let other: S3Client;
-let west: S3Client;
-before(async () => {
-  cloud = await startTestNimbus();
-  s3 = new S3Client({ ...clientConfig(cloud.endpoint), forcePathStyle: true });
-  other = new S3Client({ ...clientConfig(cloud.endpoint, { accessKeyId: '111122223333', secretAccessKey: 'test' }), forcePathStyle: true });
-  west = new S3Client({ ...clientConfig(cloud.endpoint), region: 'eu-west-1', forcePathStyle: true });
-});
-after(() => cloud.stop());
-
-async function fails(p: Promise<unknown>): Promise<S3ServiceException & { BucketName?: string }> {
-  try {
-    await p;
-  } catch (e) {
-    return e as S3ServiceException;
-  }
-  throw new Error('expected an error');
-}
+const { cloud, s3, client } = s3Harness();
+const other = client({ credentials: { accessKeyId: '111122223333', secretAccessKey: 'test' } });
+const west = client({ region: 'eu-west-1' });
 
 test('CreateBucket in us-east-1, again by the owner (200, legacy), by another account (409 BucketAlreadyExists)', async () => {
   const out = await s3.send(new CreateBucketCommand({ Bucket: 'alpha-bucket' }));

@@ -3,19 +3,24 @@
  * `aws s3 sync` up, again after a change (only the changed file goes), down, and with
  * --delete; `aws s3 cp` of a 100 MB file (multipart, 8 MB parts) both ways.
  */
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync, mkdirSync, readdirSync, statSync, createWriteStream, utimesSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { S3Client, ListObjectsV2Command, HeadObjectCommand } from '@aws-sdk/client-s3';
-import { startTestNimbus, externalClients, runCli, clientConfig } from '../../helpers/nimbus.js';
-import type { Nimbus } from '../../../src/nimbus.js';
+import { ListObjectsV2Command, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { installedClients, runCli } from '../../helpers/nimbus.js';
+import { s3Harness } from '../../helpers/harness.js';
 
-let cloud: Nimbus;
-let s3: S3Client;
+const { cloud, s3 } = s3Harness({
+  setup: async () => {
+    dir = mkdtempSync(join(tmpdir(), 'nimbus-s3-sync-'));
+    big = join(dir, 'big.bin');
+    await writeBigFile(big);
+  },
+});
 let dir: string;
 let big: string;
 const BIG = 100 * 1024 * 1024;
@@ -56,21 +61,9 @@ async function keys(bucket: string): Promise<string[]> {
   return (r.Contents ?? []).map((o) => o.Key!);
 }
 
-before(async () => {
-  cloud = await startTestNimbus();
-  s3 = new S3Client({ ...clientConfig(cloud.endpoint), forcePathStyle: true });
-  dir = mkdtempSync(join(tmpdir(), 'nimbus-s3-sync-'));
-  big = join(dir, 'big.bin');
-  await writeBigFile(big);
-});
-after(async () => {
-  s3.destroy();
-  rmSync(dir, { recursive: true, force: true });
-  await cloud.stop();
-});
+after(() => rmSync(dir, { recursive: true, force: true }));
 
-const { present, missing } = externalClients();
-for (const name of missing) test(`${name}: not installed on this machine`, { skip: `${name} missing` }, () => {});
+const present = installedClients();
 
 present.filter((c) => c.kind === 'cli').forEach((client, i) => {
   test(`${client.name}: s3 sync up, incremental, down, --delete`, async () => {

@@ -3,25 +3,21 @@
  * (403 AccessForbidden when none matches), actual responses carrying the rule's
  * headers; services without rules of their own keep the permissive answer.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { S3Client, CreateBucketCommand, PutBucketCorsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { startTestNimbus, clientConfig } from '../../helpers/nimbus.js';
-import type { Nimbus } from '../../../src/nimbus.js';
+import { PutBucketCorsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { s3Harness } from '../../helpers/harness.js';
 
-let cloud: Nimbus;
-before(async () => {
-  cloud = await startTestNimbus();
-  const s3 = new S3Client({ ...clientConfig(cloud.endpoint), forcePathStyle: true });
-  await s3.send(new CreateBucketCommand({ Bucket: 'web-assets' }));
-  await s3.send(new PutBucketCorsCommand({
-    Bucket: 'web-assets',
-    CORSConfiguration: { CORSRules: [{ AllowedOrigins: ['http://app.example'], AllowedMethods: ['GET', 'PUT'], AllowedHeaders: ['*'], ExposeHeaders: ['ETag'], MaxAgeSeconds: 600 }] },
-  }));
-  await s3.send(new PutObjectCommand({ Bucket: 'web-assets', Key: 'a.txt', Body: 'hello' }));
-  s3.destroy();
+const { cloud, s3 } = s3Harness({
+  buckets: ['web-assets'],
+  setup: async () => {
+    await s3.send(new PutBucketCorsCommand({
+      Bucket: 'web-assets',
+      CORSConfiguration: { CORSRules: [{ AllowedOrigins: ['http://app.example'], AllowedMethods: ['GET', 'PUT'], AllowedHeaders: ['*'], ExposeHeaders: ['ETag'], MaxAgeSeconds: 600 }] },
+    }));
+    await s3.send(new PutObjectCommand({ Bucket: 'web-assets', Key: 'a.txt', Body: 'hello' }));
+  },
 });
-after(() => cloud.stop());
 
 test('a preflight matching a bucket rule gets that rule\'s headers', async () => {
   const res = await fetch(`${cloud.endpoint}/web-assets/a.txt`, { method: 'OPTIONS', headers: { origin: 'http://app.example', 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type' } });

@@ -7,14 +7,13 @@
  * this process, so its memory shows in process.memoryUsage(): the growth over the
  * transfer must stay far below the object's size (a bound, not a timing).
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, type Hash } from 'node:crypto';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { S3Client, CreateBucketCommand, PutObjectCommand, GetObjectCommand, HeadObjectCommand, DeleteObjectCommand } from '@aws-sdk/client-s3';
-import { startTestNimbus, clientConfig } from '../../helpers/nimbus.js';
-import type { Nimbus } from '../../../src/nimbus.js';
+import { PutObjectCommand, GetObjectCommand, HeadObjectCommand, DeleteObjectCommand } from '@aws-sdk/client-s3';
+import { s3Harness } from '../../helpers/harness.js';
 
 const MiB = 1024 * 1024;
 /** The object's size: large enough that holding it anywhere whole would show. */
@@ -22,18 +21,8 @@ const SIZE = 512 * MiB;
 /** Allowed RSS growth while it goes through: generous (GC timing, allocator), still a fraction of SIZE. */
 const RSS_BOUND = 200 * MiB;
 
-let cloud: Nimbus;
-let s3: S3Client;
 const B = 'large-objects';
-before(async () => {
-  cloud = await startTestNimbus();
-  s3 = new S3Client({ ...clientConfig(cloud.endpoint), forcePathStyle: true });
-  await s3.send(new CreateBucketCommand({ Bucket: B }));
-});
-after(async () => {
-  s3.destroy();
-  await cloud.stop();
-});
+const { cloud, s3 } = s3Harness({ buckets: [B] });
 
 /** `size` bytes made 1 MiB at a time (each chunk different), fed to `md5` as they go out. */
 function generated(size: number, md5: Hash): Readable {

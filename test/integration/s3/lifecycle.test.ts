@@ -5,35 +5,21 @@
  * current versions, noncurrent versions, expired delete markers and incomplete uploads,
  * never a version Object Lock protects); one AWS CLI check.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  S3Client, CreateBucketCommand, PutObjectCommand, GetObjectCommand, HeadObjectCommand, DeleteObjectCommand,
+  CreateBucketCommand, PutObjectCommand, GetObjectCommand, HeadObjectCommand, DeleteObjectCommand,
   PutBucketVersioningCommand, ListObjectVersionsCommand, ListObjectsV2Command, ListMultipartUploadsCommand, CreateMultipartUploadCommand,
   PutBucketLifecycleConfigurationCommand, GetBucketLifecycleConfigurationCommand, DeleteBucketLifecycleCommand, PutObjectTaggingCommand,
-  PutBucketNotificationConfigurationCommand, S3ServiceException, type LifecycleRule,
+  PutBucketNotificationConfigurationCommand, type LifecycleRule,
 } from '@aws-sdk/client-s3';
 import { SQSClient, CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { startTestNimbus, clientConfig, externalClients, runCli } from '../../helpers/nimbus.js';
-import type { Nimbus } from '../../../src/nimbus.js';
+import { clientConfig, externalClients, runCli } from '../../helpers/nimbus.js';
+import { fails } from '../../helpers/errors.js';
+import { s3Harness } from '../../helpers/harness.js';
 
 const DAY = 86_400_000;
-let cloud: Nimbus;
-let s3: S3Client;
-before(async () => {
-  cloud = await startTestNimbus();
-  s3 = new S3Client({ ...clientConfig(cloud.endpoint), forcePathStyle: true });
-});
-after(() => cloud.stop());
-
-async function fails(p: Promise<unknown>): Promise<S3ServiceException & Record<string, unknown>> {
-  try {
-    await p;
-  } catch (e) {
-    return e as S3ServiceException & Record<string, unknown>;
-  }
-  throw new Error('expected an error');
-}
+const { cloud, s3 } = s3Harness();
 
 /** Runs the sweeper over one bucket as of `at` (ms) and returns what it did. */
 async function sweep(bucket: string, at: number): Promise<Record<string, number>> {

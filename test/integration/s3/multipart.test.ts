@@ -2,37 +2,21 @@
  * S3 multipart uploads through the SDK v3 and @aws-sdk/lib-storage: parts, completion
  * (md5-of-md5s ETag, part-size and order rules), abort, listings and UploadPartCopy.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
-  S3Client, CreateBucketCommand, CreateMultipartUploadCommand, UploadPartCommand, CompleteMultipartUploadCommand, AbortMultipartUploadCommand,
-  ListPartsCommand, ListMultipartUploadsCommand, UploadPartCopyCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3ServiceException,
+  CreateMultipartUploadCommand, UploadPartCommand, CompleteMultipartUploadCommand, AbortMultipartUploadCommand,
+  ListPartsCommand, ListMultipartUploadsCommand, UploadPartCopyCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { startTestNimbus, clientConfig } from '../../helpers/nimbus.js';
-import type { Nimbus } from '../../../src/nimbus.js';
+import { fails } from '../../helpers/errors.js';
+import { s3Harness } from '../../helpers/harness.js';
 
-let cloud: Nimbus;
-let s3: S3Client;
 const B = 'multipart-bucket';
 const MiB = 1024 * 1024;
-before(async () => {
-  cloud = await startTestNimbus();
-  s3 = new S3Client({ ...clientConfig(cloud.endpoint), forcePathStyle: true });
-  await s3.send(new CreateBucketCommand({ Bucket: B }));
-});
-after(() => cloud.stop());
-
-async function fails(p: Promise<unknown>): Promise<S3ServiceException & Record<string, unknown>> {
-  try {
-    await p;
-  } catch (e) {
-    return e as S3ServiceException & Record<string, unknown>;
-  }
-  throw new Error('expected an error');
-}
+const { cloud, s3 } = s3Harness({ buckets: [B] });
 
 const md5 = (b: Buffer) => createHash('md5').update(b).digest();
 

@@ -7,7 +7,7 @@
  * key filters, directly and through an SNS topic; the legacy PutBucketNotification through
  * boto3; the configuration across a restart ("Amazon S3 Event Notifications", user guide).
  */
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,43 +15,26 @@ import { join } from 'node:path';
 import {
   S3Client, CreateBucketCommand, PutBucketNotificationConfigurationCommand, GetBucketNotificationConfigurationCommand, PutObjectCommand,
   CopyObjectCommand, DeleteObjectCommand, DeleteObjectsCommand, PutBucketVersioningCommand, CreateMultipartUploadCommand, UploadPartCommand,
-  CompleteMultipartUploadCommand, PutObjectTaggingCommand, DeleteObjectTaggingCommand, DeleteBucketCommand, PutBucketLifecycleConfigurationCommand,
-  S3ServiceException, type NotificationConfiguration,
+  CompleteMultipartUploadCommand, PutObjectTaggingCommand, DeleteObjectTaggingCommand, DeleteBucketCommand, PutBucketLifecycleConfigurationCommand, type NotificationConfiguration,
 } from '@aws-sdk/client-s3';
 import { SQSClient, CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, DeleteMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { SNSClient, CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
-import { startTestNimbus, clientConfig, externalClients, runCli, runBoto3 } from '../../helpers/nimbus.js';
-import { startNimbus, type Nimbus } from '../../../src/nimbus.js';
+import { clientConfig, externalClients, runCli, runBoto3 } from '../../helpers/nimbus.js';
+import { startNimbus } from '../../../src/nimbus.js';
+import { fails } from '../../helpers/errors.js';
+import { s3Harness } from '../../helpers/harness.js';
 
-let cloud: Nimbus;
-let s3: S3Client;
-let sqs: SQSClient;
-let sns: SNSClient;
-before(async () => {
-  cloud = await startTestNimbus();
-  s3 = new S3Client({ ...clientConfig(cloud.endpoint), forcePathStyle: true });
-  sqs = new SQSClient(clientConfig(cloud.endpoint));
-  sns = new SNSClient(clientConfig(cloud.endpoint));
-});
-after(async () => {
-  s3.destroy();
+const { cloud, s3, config } = s3Harness();
+const sqs = new SQSClient(config());
+const sns = new SNSClient(config());
+after(() => {
   sqs.destroy();
   sns.destroy();
-  await cloud.stop();
 });
 
 const ACCOUNT = '000000000000';
 const OVERLAP = 'Configuration is ambiguously defined. Cannot have overlapping suffixes in two rules if the prefixes are overlapping for the same event type.';
-
-async function fails(p: Promise<unknown>): Promise<S3ServiceException & Record<string, unknown>> {
-  try {
-    await p;
-  } catch (e) {
-    return e as S3ServiceException & Record<string, unknown>;
-  }
-  throw new Error('expected an error');
-}
 
 async function queue(name: string): Promise<{ url: string; arn: string }> {
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));

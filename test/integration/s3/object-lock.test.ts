@@ -4,38 +4,24 @@
  * they forbid (403 "Access Denied because object protected by object lock."), and the
  * errors of buckets without Object Lock; one boto3 check.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  S3Client, CreateBucketCommand, PutObjectCommand, GetObjectCommand, HeadObjectCommand, DeleteObjectCommand, DeleteObjectsCommand,
-  CopyObjectCommand, PutBucketVersioningCommand, GetBucketVersioningCommand, DeleteBucketCommand, S3ServiceException,
+  CreateBucketCommand, PutObjectCommand, GetObjectCommand, HeadObjectCommand, DeleteObjectCommand, DeleteObjectsCommand,
+  CopyObjectCommand, PutBucketVersioningCommand, GetBucketVersioningCommand, DeleteBucketCommand,
   PutObjectLockConfigurationCommand, GetObjectLockConfigurationCommand, PutObjectRetentionCommand, GetObjectRetentionCommand,
   PutObjectLegalHoldCommand, GetObjectLegalHoldCommand, CreateMultipartUploadCommand, UploadPartCommand, CompleteMultipartUploadCommand,
 } from '@aws-sdk/client-s3';
-import { startTestNimbus, clientConfig, externalClients, runBoto3 } from '../../helpers/nimbus.js';
-import type { Nimbus } from '../../../src/nimbus.js';
+import { externalClients, runBoto3 } from '../../helpers/nimbus.js';
+import { fails, type SdkError } from '../../helpers/errors.js';
+import { s3Harness } from '../../helpers/harness.js';
 
 const DAY = 86_400_000;
 let offset = 0;
 const clock = { now: () => Date.now() + offset };
-let cloud: Nimbus;
-let s3: S3Client;
-before(async () => {
-  cloud = await startTestNimbus({ clock });
-  s3 = new S3Client({ ...clientConfig(cloud.endpoint), forcePathStyle: true });
-});
-after(() => cloud.stop());
+const { cloud, s3, client } = s3Harness({ nimbus: { clock } });
 
-async function fails(p: Promise<unknown>): Promise<S3ServiceException & Record<string, unknown>> {
-  try {
-    await p;
-  } catch (e) {
-    return e as S3ServiceException & Record<string, unknown>;
-  }
-  throw new Error('expected an error');
-}
-
-function assertError(e: S3ServiceException & Record<string, unknown>, name: string, status: number, message: string): void {
+function assertError(e: SdkError, name: string, status: number, message: string): void {
   assert.deepEqual([e.name, e.$metadata.httpStatusCode, e.message], [name, status, message]);
 }
 
@@ -169,7 +155,7 @@ test('retention ends at its date; lock headers are checked; copies and multipart
   const past = await fails(s3.send(new PutObjectCommand({ Bucket: B, Key: 'past', Body: 'p', ObjectLockMode: 'GOVERNANCE', ObjectLockRetainUntilDate: new Date(clock.now() - DAY) })));
   assertError(past, 'InvalidArgument', 400, 'The retain until date must be in the future!');
   // PutObject API reference: lock parameters need Content-MD5 or a checksum.
-  const bare = new S3Client({ ...clientConfig(cloud.endpoint), forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' });
+  const bare = client({ requestChecksumCalculation: 'WHEN_REQUIRED' });
   const noSum = await fails(bare.send(new PutObjectCommand({ Bucket: B, Key: 'nosum', Body: 'n', ObjectLockLegalHoldStatus: 'ON' })));
   assertError(noSum, 'InvalidRequest', 400, 'Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object requests with Object Lock parameters');
   await bare.send(new PutObjectCommand({ Bucket: B, Key: 'nosum', Body: 'n' }));

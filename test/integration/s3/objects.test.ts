@@ -2,36 +2,19 @@
  * S3 objects through the SDK v3 (path style and virtual-hosted): put/get/head with
  * metadata, ranges, conditional reads and writes, checksums, copy, delete and listings.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import {
-  S3Client, CreateBucketCommand, PutObjectCommand, GetObjectCommand, HeadObjectCommand, DeleteObjectCommand, DeleteObjectsCommand,
-  CopyObjectCommand, ListObjectsCommand, ListObjectsV2Command, S3ServiceException,
+  CreateBucketCommand, PutObjectCommand, GetObjectCommand, HeadObjectCommand, DeleteObjectCommand, DeleteObjectsCommand,
+  CopyObjectCommand, ListObjectsCommand, ListObjectsV2Command,
 } from '@aws-sdk/client-s3';
-import { startTestNimbus, clientConfig } from '../../helpers/nimbus.js';
-import type { Nimbus } from '../../../src/nimbus.js';
+import { fails } from '../../helpers/errors.js';
+import { s3Harness } from '../../helpers/harness.js';
 
-let cloud: Nimbus;
-let s3: S3Client;
-let vhost: S3Client;
 const B = 'objects-bucket';
-before(async () => {
-  cloud = await startTestNimbus();
-  s3 = new S3Client({ ...clientConfig(cloud.endpoint), forcePathStyle: true });
-  vhost = new S3Client({ ...clientConfig(cloud.endpoint), forcePathStyle: false });
-  await s3.send(new CreateBucketCommand({ Bucket: B }));
-});
-after(() => cloud.stop());
-
-async function fails(p: Promise<unknown>): Promise<S3ServiceException & Record<string, unknown>> {
-  try {
-    await p;
-  } catch (e) {
-    return e as S3ServiceException & Record<string, unknown>;
-  }
-  throw new Error('expected an error');
-}
+const { cloud, s3, client } = s3Harness({ buckets: [B] });
+const vhost = client({ forcePathStyle: false });
 
 const md5 = (s: string | Buffer) => createHash('md5').update(s).digest('hex');
 

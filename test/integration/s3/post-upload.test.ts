@@ -5,25 +5,18 @@
  * 204 / 200 / 201 with PostResponse / 303 to success_action_redirect, policy failures (403),
  * signature checks for keys nimbus issued, and the object stored as PutObject would.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { request } from 'node:http';
-import { S3Client, CreateBucketCommand, GetObjectCommand, HeadObjectCommand, GetObjectAclCommand, PutBucketOwnershipControlsCommand, DeletePublicAccessBlockCommand, PutBucketAclCommand } from '@aws-sdk/client-s3';
+import { S3Client, GetObjectCommand, HeadObjectCommand, GetObjectAclCommand, PutBucketOwnershipControlsCommand, DeletePublicAccessBlockCommand, PutBucketAclCommand } from '@aws-sdk/client-s3';
 import { STSClient, GetSessionTokenCommand } from '@aws-sdk/client-sts';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
-import { startTestNimbus, clientConfig, externalClients, runBoto3 } from '../../helpers/nimbus.js';
-import type { Nimbus } from '../../../src/nimbus.js';
+import { clientConfig, externalClients, runBoto3 } from '../../helpers/nimbus.js';
+import { s3Harness } from '../../helpers/harness.js';
 
-let cloud: Nimbus;
-let s3: S3Client;
 const B = 'post-uploads';
-before(async () => {
-  cloud = await startTestNimbus();
-  s3 = new S3Client({ ...clientConfig(cloud.endpoint), forcePathStyle: true });
-  await s3.send(new CreateBucketCommand({ Bucket: B }));
-});
-after(() => cloud.stop());
+const { cloud, s3 } = s3Harness({ buckets: [B] });
 
 const boto3s = externalClients().present.filter((c) => c.kind === 'boto3');
 const md5 = (s: string) => `"${createHash('md5').update(s).digest('hex')}"`;

@@ -3,24 +3,21 @@
  * response overrides, PUT), `aws s3 presign` of both CLIs, boto3 generate_presigned_url,
  * then fetched with a plain HTTP client; an expired URL answers AccessDenied "Request has expired".
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { S3Client, CreateBucketCommand, PutObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { startTestNimbus, clientConfig, externalClients, runCli, runBoto3 } from '../../helpers/nimbus.js';
-import type { Nimbus } from '../../../src/nimbus.js';
+import { externalClients, runCli, runBoto3 } from '../../helpers/nimbus.js';
+import { s3Harness } from '../../helpers/harness.js';
 
-let cloud: Nimbus;
-let s3: S3Client;
 const B = 'presigned-bucket';
-before(async () => {
-  cloud = await startTestNimbus();
-  s3 = new S3Client({ ...clientConfig(cloud.endpoint), forcePathStyle: true });
-  await s3.send(new CreateBucketCommand({ Bucket: B }));
-  await s3.send(new PutObjectCommand({ Bucket: B, Key: 'dir/hello world.txt', Body: 'presigned hello', ContentType: 'text/plain' }));
+const { cloud, s3, client } = s3Harness({
+  buckets: [B],
+  setup: async () => {
+    await s3.send(new PutObjectCommand({ Bucket: B, Key: 'dir/hello world.txt', Body: 'presigned hello', ContentType: 'text/plain' }));
+  },
 });
-after(() => cloud.stop());
 
 test('SDK presigner: GET with a response-content-disposition override, PUT of a new object', async () => {
   const getUrl = await getSignedUrl(s3, new GetObjectCommand({ Bucket: B, Key: 'dir/hello world.txt', ResponseContentDisposition: 'attachment; filename="x.txt"' }), { expiresIn: 300 });
@@ -39,7 +36,7 @@ test('SDK presigner: GET with a response-content-disposition override, PUT of a 
 });
 
 test('virtual-hosted presigned GET (<bucket>.localhost)', async () => {
-  const vhost = new S3Client({ ...clientConfig(cloud.endpoint.replace('127.0.0.1', 'localhost')), forcePathStyle: false });
+  const vhost = client({ endpoint: cloud.endpoint.replace('127.0.0.1', 'localhost'), forcePathStyle: false });
   const url = new URL(await getSignedUrl(vhost, new GetObjectCommand({ Bucket: B, Key: 'dir/hello world.txt' }), { expiresIn: 60 }));
   assert.equal(url.hostname, 'presigned-bucket.localhost');
   // Sent to the loopback address with the signed Host, as a resolver mapping *.localhost would.

@@ -3,33 +3,19 @@
  * delete markers (404 with x-amz-delete-marker, 405 on the marker's version),
  * ListObjectVersions paging and rollups, DeleteObjects by version, suspension.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import {
-  S3Client, CreateBucketCommand, PutObjectCommand, GetObjectCommand, HeadObjectCommand, DeleteObjectCommand, DeleteObjectsCommand,
+  CreateBucketCommand, PutObjectCommand, GetObjectCommand, HeadObjectCommand, DeleteObjectCommand, DeleteObjectsCommand,
   CopyObjectCommand, ListObjectVersionsCommand, ListObjectsV2Command, PutBucketVersioningCommand, GetBucketVersioningCommand,
-  DeleteBucketCommand, S3ServiceException,
+  DeleteBucketCommand,
 } from '@aws-sdk/client-s3';
-import { startTestNimbus, clientConfig, externalClients, runCli } from '../../helpers/nimbus.js';
-import type { Nimbus } from '../../../src/nimbus.js';
+import { externalClients, runCli } from '../../helpers/nimbus.js';
+import { fails } from '../../helpers/errors.js';
+import { s3Harness } from '../../helpers/harness.js';
 
-let cloud: Nimbus;
-let s3: S3Client;
-before(async () => {
-  cloud = await startTestNimbus();
-  s3 = new S3Client({ ...clientConfig(cloud.endpoint), forcePathStyle: true });
-});
-after(() => cloud.stop());
-
-async function fails(p: Promise<unknown>): Promise<S3ServiceException & Record<string, unknown>> {
-  try {
-    await p;
-  } catch (e) {
-    return e as S3ServiceException & Record<string, unknown>;
-  }
-  throw new Error('expected an error');
-}
+const { cloud, s3 } = s3Harness();
 
 async function versionedBucket(name: string): Promise<void> {
   await s3.send(new CreateBucketCommand({ Bucket: name }));

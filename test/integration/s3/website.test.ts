@@ -6,38 +6,47 @@
  * folder redirect, error documents, HTML error pages, RedirectAllRequestsTo, routing rules
  * and x-amz-website-redirect-location (Amazon S3 user guide, "Hosting a static website").
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import {
-  S3Client, CreateBucketCommand, PutObjectCommand, PutBucketWebsiteCommand, GetBucketWebsiteCommand, DeleteBucketWebsiteCommand,
-  S3ServiceException, type WebsiteConfiguration,
+  CreateBucketCommand, PutObjectCommand, PutBucketWebsiteCommand, GetBucketWebsiteCommand, DeleteBucketWebsiteCommand, type WebsiteConfiguration,
+  DeletePublicAccessBlockCommand, PutBucketPolicyCommand,
 } from '@aws-sdk/client-s3';
-import { startTestNimbus, clientConfig, externalClients, runCli } from '../../helpers/nimbus.js';
-import type { Nimbus } from '../../../src/nimbus.js';
+import { externalClients, runCli } from '../../helpers/nimbus.js';
+import { fails } from '../../helpers/errors.js';
+import { s3Harness } from '../../helpers/harness.js';
 
-let cloud: Nimbus;
-let s3: S3Client;
-let port: string;
 const SITE = 'my-site';
-before(async () => {
-  cloud = await startTestNimbus();
-  port = new URL(cloud.endpoint).port;
-  s3 = new S3Client({ ...clientConfig(cloud.endpoint), forcePathStyle: true });
-  await s3.send(new CreateBucketCommand({ Bucket: SITE }));
-  const put = (Key: string, Body: string, extra: Partial<ConstructorParameters<typeof PutObjectCommand>[0]> = {}) => s3.send(new PutObjectCommand({ Bucket: SITE, Key, Body, ContentType: 'text/html', ...extra }));
-  await put('index.html', '<h1>home</h1>');
-  await put('docs/index.html', '<h1>docs</h1>');
-  await put('error.html', '<h1>oops</h1>');
-  await put('page.html', 'page', { CacheControl: 'max-age=60', Metadata: { team: 'web' } });
-  await put('moved.html', '', { WebsiteRedirectLocation: '/page.html' });
+const { cloud, s3 } = s3Harness({
+  setup: async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: SITE }));
+    // The website serves only publicly readable objects: the usual public-read bucket policy
+    // (user guide, "Setting permissions for website access"), the public access block lifted first.
+    await makePublic(SITE);
+    const put = (Key: string, Body: string, extra: Partial<ConstructorParameters<typeof PutObjectCommand>[0]> = {}) => s3.send(new PutObjectCommand({ Bucket: SITE, Key, Body, ContentType: 'text/html', ...extra }));
+    await put('index.html', '<h1>home</h1>');
+    await put('docs/index.html', '<h1>docs</h1>');
+    await put('error.html', '<h1>oops</h1>');
+    await put('page.html', 'page', { CacheControl: 'max-age=60', Metadata: { team: 'web' } });
+    await put('moved.html', '', { WebsiteRedirectLocation: '/page.html' });
+  },
 });
-after(() => cloud.stop());
+
+/** Lifts a bucket's public access block and grants everyone s3:GetObject on its objects. */
+async function makePublic(Bucket: string): Promise<void> {
+  await s3.send(new DeletePublicAccessBlockCommand({ Bucket }));
+  await s3.send(new PutBucketPolicyCommand({ Bucket, Policy: JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Sid: 'PublicReadGetObject', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${Bucket}/*` }],
+  }) }));
+}
 
 interface Answer { status: number; headers: Record<string, string | string[] | undefined>; body: string }
 
 /** A plain HTTP request to nimbus with a website Host header, as a browser would send it. */
 function get(host: string, path: string, method = 'GET', headers: Record<string, string> = {}): Promise<Answer> {
+  const port = new URL(cloud.endpoint).port;
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, method, path, headers: { host: `${host}:${port}`, ...headers } }, (res) => {
       let body = '';
@@ -47,15 +56,6 @@ function get(host: string, path: string, method = 'GET', headers: Record<string,
     req.on('error', reject);
     req.end();
   });
-}
-
-async function fails(p: Promise<unknown>): Promise<S3ServiceException & Record<string, unknown>> {
-  try {
-    await p;
-  } catch (e) {
-    return e as S3ServiceException & Record<string, unknown>;
-  }
-  throw new Error('expected an error');
 }
 
 const host = (bucket = SITE) => `${bucket}.s3-website-us-east-1.localhost`;
@@ -139,7 +139,7 @@ test('missing keys: the error document with 404; the HTML page when it is missin
 
 test('redirects: routing rules by key prefix and by error code, x-amz-website-redirect-location', async () => {
   const prefix = await get(host(), '/old/guide.html');
-  assert.deepEqual([prefix.status, prefix.headers.location], [302, `http://${host()}:${port}/docs/guide.html`]);
+  assert.deepEqual([prefix.status, prefix.headers.location], [302, `http://${host()}:${new URL(cloud.endpoint).port}/docs/guide.html`]);
   const onError = await get(host(), '/gone/thing.html');
   assert.deepEqual([onError.status, onError.headers.location], [301, 'https://archive.example.com/missing.html']);
   const moved = await get(host(), '/moved.html');

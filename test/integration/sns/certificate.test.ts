@@ -2,19 +2,15 @@
  * The SigningCertURL of SNS envelopes answers with the certificate whose key signs
  * them, and the SubscribeURL works as the plain GET that receivers make.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate, createVerify } from 'node:crypto';
 import { SNSClient, CreateTopicCommand, SubscribeCommand, PublishCommand, GetSubscriptionAttributesCommand } from '@aws-sdk/client-sns';
 import { SQSClient, CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { startTestNimbus, clientConfig } from '../../helpers/nimbus.js';
-import type { Nimbus } from '../../../src/nimbus.js';
+import { clientConfig } from '../../helpers/nimbus.js';
+import { nimbusHarness } from '../../helpers/harness.js';
 
-let cloud: Nimbus;
-before(async () => {
-  cloud = await startTestNimbus();
-});
-after(() => cloud.stop());
+const { cloud } = nimbusHarness();
 
 test('an SNS envelope delivered to SQS verifies with the certificate at its SigningCertURL', async () => {
   const sns = new SNSClient(clientConfig(cloud.endpoint));

@@ -4,25 +4,18 @@
  * FIFO topic fanned out to a FIFO queue keeping group order and deduplication, and a
  * delivery to a deleted queue landing in the subscription's dead-letter queue.
  */
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { SNSClient, CreateTopicCommand, SubscribeCommand, PublishCommand, ConfirmSubscriptionCommand, GetSubscriptionAttributesCommand } from '@aws-sdk/client-sns';
 import { SQSClient, CreateQueueCommand, ReceiveMessageCommand, DeleteMessageCommand, DeleteQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { startTestNimbus, clientConfig } from '../../helpers/nimbus.js';
-import type { Nimbus } from '../../../src/nimbus.js';
+import { nimbusHarness } from '../../helpers/harness.js';
 
-let cloud: Nimbus;
-let sns: SNSClient;
-let sqs: SQSClient;
-before(async () => {
-  cloud = await startTestNimbus();
-  sns = new SNSClient(clientConfig(cloud.endpoint));
-  sqs = new SQSClient(clientConfig(cloud.endpoint));
-});
-after(async () => {
+const { cloud, config } = nimbusHarness();
+const sns = new SNSClient(config());
+const sqs = new SQSClient(config());
+after(() => {
   sns.destroy();
   sqs.destroy();
-  await cloud.stop();
 });
 
 interface Sent {

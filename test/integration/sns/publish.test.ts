@@ -4,7 +4,7 @@
  * attributes, filter policies on attributes and body, MessageStructure=json, FIFO
  * ordering and deduplication, dead-letter queues, and SNS's errors (Publish API reference).
  */
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import { createServer } from 'node:http';
 import { once } from 'node:events';
 import assert from 'node:assert/strict';
@@ -12,21 +12,15 @@ import {
   SNSClient, CreateTopicCommand, SubscribeCommand, PublishCommand, PublishBatchCommand, ConfirmSubscriptionCommand,
 } from '@aws-sdk/client-sns';
 import { SQSClient, CreateQueueCommand, ReceiveMessageCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { startTestNimbus, clientConfig } from '../../helpers/nimbus.js';
-import type { Nimbus } from '../../../src/nimbus.js';
+import { rejects } from '../../helpers/errors.js';
+import { nimbusHarness } from '../../helpers/harness.js';
 
-let cloud: Nimbus;
-let sns: SNSClient;
-let sqs: SQSClient;
-before(async () => {
-  cloud = await startTestNimbus();
-  sns = new SNSClient(clientConfig(cloud.endpoint));
-  sqs = new SQSClient(clientConfig(cloud.endpoint));
-});
-after(async () => {
+const { cloud, config } = nimbusHarness();
+const sns = new SNSClient(config());
+const sqs = new SQSClient(config());
+after(() => {
   sns.destroy();
   sqs.destroy();
-  await cloud.stop();
 });
 
 interface Queue { url: string; arn: string }
@@ -44,15 +38,6 @@ async function receive(q: Queue, max = 10) {
 
 async function topic(name: string, attributes?: Record<string, string>): Promise<string> {
   return (await sns.send(new CreateTopicCommand({ Name: name, Attributes: attributes }))).TopicArn!;
-}
-
-async function rejects(p: Promise<unknown>, name: string, message: string, status = 400): Promise<void> {
-  await assert.rejects(p, (e: { name: string; message: string; $metadata: { httpStatusCode: number } }) => {
-    assert.equal(e.name, name);
-    assert.equal(e.message, message);
-    assert.equal(e.$metadata.httpStatusCode, status);
-    return true;
-  });
 }
 
 test('Publish delivers the notification envelope to an SQS subscriber', async () => {

@@ -4,7 +4,7 @@
  * SubscriptionConfirmation an HTTP endpoint receives, attributes with filter policies,
  * the list operations and Unsubscribe, with SNS's errors (Subscribe API reference).
  */
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
@@ -13,32 +13,17 @@ import {
   ListSubscriptionsCommand, ListSubscriptionsByTopicCommand, GetSubscriptionAttributesCommand,
   SetSubscriptionAttributesCommand, GetTopicAttributesCommand, DeleteTopicCommand,
 } from '@aws-sdk/client-sns';
-import { startTestNimbus, clientConfig } from '../../helpers/nimbus.js';
-import type { Nimbus } from '../../../src/nimbus.js';
+import { rejects } from '../../helpers/errors.js';
+import { nimbusHarness } from '../../helpers/harness.js';
 
-let cloud: Nimbus;
-let sns: SNSClient;
 let topicArn: string;
-before(async () => {
-  cloud = await startTestNimbus();
-  sns = new SNSClient(clientConfig(cloud.endpoint));
+const { cloud, config } = nimbusHarness({}, async () => {
   topicArn = (await sns.send(new CreateTopicCommand({ Name: 'subs' }))).TopicArn!;
 });
-after(async () => {
-  sns.destroy();
-  await cloud.stop();
-});
+const sns = new SNSClient(config());
+after(() => sns.destroy());
 
 const QUEUE = 'arn:aws:sqs:us-east-1:000000000000:q1';
-
-async function rejects(p: Promise<unknown>, name: string, message: string, status = 400): Promise<void> {
-  await assert.rejects(p, (e: { name: string; message: string; $metadata: { httpStatusCode: number } }) => {
-    assert.equal(e.name, name);
-    assert.equal(e.message, message);
-    assert.equal(e.$metadata.httpStatusCode, status);
-    return true;
-  });
-}
 
 test('Subscribe sqs: confirmed at once, attributes as SNS reports them, idempotent', async () => {
   const { SubscriptionArn } = await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: QUEUE, Attributes: { RawMessageDelivery: 'true' } }));

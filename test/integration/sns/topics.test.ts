@@ -3,38 +3,22 @@
  * attributes with SNS's computed ones, ListTopics paging, tags, DeleteTopic, and
  * SNS's error codes and messages (CreateTopic, GetTopicAttributes API references).
  */
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   SNSClient, CreateTopicCommand, DeleteTopicCommand, ListTopicsCommand, GetTopicAttributesCommand,
   SetTopicAttributesCommand, TagResourceCommand, UntagResourceCommand, ListTagsForResourceCommand,
   GetDataProtectionPolicyCommand, PutDataProtectionPolicyCommand,
 } from '@aws-sdk/client-sns';
-import { startTestNimbus, clientConfig } from '../../helpers/nimbus.js';
-import type { Nimbus } from '../../../src/nimbus.js';
+import { rejects } from '../../helpers/errors.js';
+import { nimbusHarness } from '../../helpers/harness.js';
 
-let cloud: Nimbus;
-let sns: SNSClient;
-before(async () => {
-  cloud = await startTestNimbus();
-  sns = new SNSClient(clientConfig(cloud.endpoint));
-});
-after(async () => {
-  sns.destroy();
-  await cloud.stop();
-});
+const { cloud, config } = nimbusHarness();
+const sns = new SNSClient(config());
+after(() => sns.destroy());
 
 const ACCOUNT = '000000000000';
 const arnOf = (name: string) => `arn:aws:sns:us-east-1:${ACCOUNT}:${name}`;
-
-async function rejects(p: Promise<unknown>, name: string, message: string, status: number): Promise<void> {
-  await assert.rejects(p, (e: { name: string; message: string; $metadata: { httpStatusCode: number } }) => {
-    assert.equal(e.name, name);
-    assert.equal(e.message, message);
-    assert.equal(e.$metadata.httpStatusCode, status);
-    return true;
-  });
-}
 
 test('CreateTopic answers the ARN; GetTopicAttributes reports SNS\'s attributes', async () => {
   const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'orders', Attributes: { DisplayName: 'Orders' } }));
@@ -110,7 +94,7 @@ test('ListTopics pages by 100 with NextToken; DeleteTopic removes and is idempot
   await sns.send(new DeleteTopicCommand({ TopicArn: arnOf('page-000') }));
   await sns.send(new DeleteTopicCommand({ TopicArn: arnOf('page-000') }));
   await rejects(sns.send(new GetTopicAttributesCommand({ TopicArn: arnOf('page-000') })), 'NotFoundException', 'Topic does not exist', 404);
-  const other = new SNSClient({ ...clientConfig(cloud.endpoint), region: 'eu-west-1' });
+  const other = new SNSClient({ ...config(), region: 'eu-west-1' });
   assert.deepEqual((await other.send(new ListTopicsCommand({}))).Topics, []);
   other.destroy();
 });

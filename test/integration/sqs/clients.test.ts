@@ -5,20 +5,15 @@
  * queues, sends with attributes, receives, changes visibility, deletes, and sees
  * SQS's errors in its own words.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { startTestNimbus, externalClients, runCli, runBoto3 } from '../../helpers/nimbus.js';
-import type { Nimbus } from '../../../src/nimbus.js';
+import { installedClients, runCli, runBoto3 } from '../../helpers/nimbus.js';
+import { nimbusHarness } from '../../helpers/harness.js';
 
-let cloud: Nimbus;
-before(async () => {
-  cloud = await startTestNimbus();
-});
-after(() => cloud.stop());
+const { cloud } = nimbusHarness();
 
-const { present, missing } = externalClients();
-for (const name of missing) test(`${name}: not installed on this machine`, { skip: `${name} missing` }, () => {});
+const present = installedClients();
 
 let n = 0;
 

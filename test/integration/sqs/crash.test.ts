@@ -8,7 +8,6 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import {
   SQSClient, CreateQueueCommand, SendMessageCommand, ReceiveMessageCommand, DeleteMessageCommand, GetQueueAttributesCommand,
 } from '@aws-sdk/client-sqs';
-import { clientConfig } from '../../helpers/nimbus.js';
+import { clientConfig, freePort } from '../../helpers/nimbus.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 // A bound so that a wedged child fails the test instead of hanging the run; nothing is timed.
@@ -28,17 +27,6 @@ after(() => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts `nimbus start` on a data dir; resolves with the child once its banner names the endpoint. */
 function startNimbusProcess(port: number, dataDir: string): Promise<ChildProcess> {

@@ -4,34 +4,19 @@
  * content-based, per queue or per group), growing sequence numbers, and the FIFO
  * errors. Source: SQS Developer Guide, "Amazon SQS FIFO queues".
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   SQSClient, CreateQueueCommand, SendMessageCommand, SendMessageBatchCommand, ReceiveMessageCommand,
   DeleteMessageCommand, GetQueueAttributesCommand, ChangeMessageVisibilityCommand,
 } from '@aws-sdk/client-sqs';
-import { startTestNimbus, clientConfig } from '../../helpers/nimbus.js';
-import type { Nimbus } from '../../../src/nimbus.js';
+import { rejects } from '../../helpers/errors.js';
+import { nimbusHarness } from '../../helpers/harness.js';
 
-let cloud: Nimbus;
-let sqs: SQSClient;
 let offset = 0;
 const clock = { now: () => Date.now() + offset };
-before(async () => {
-  cloud = await startTestNimbus({ clock });
-  sqs = new SQSClient(clientConfig(cloud.endpoint));
-});
-after(() => cloud.stop());
-
-async function failure(p: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined }> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: err.name, message: err.message, status: err.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected a failure');
-}
+const { config } = nimbusHarness({ clock });
+const sqs = new SQSClient(config());
 
 async function fifo(name: string, Attributes: Record<string, string> = {}): Promise<string> {
   return (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { FifoQueue: 'true', ...Attributes } }))).QueueUrl!;
@@ -121,24 +106,17 @@ test('Batches deduplicate between their own entries', async () => {
 
 test('FIFO errors: missing group, missing deduplication id, per-message delay, expired receipt handle', async () => {
   const QueueUrl = await fifo('errors.fifo');
-  assert.deepEqual(await failure(sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x', MessageDeduplicationId: 'd' }))),
-    { name: 'MissingParameter', message: 'The request must contain the parameter MessageGroupId.', status: 400 });
-  assert.deepEqual(await failure(sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x', MessageGroupId: 'g' }))),
-    { name: 'InvalidParameterValue', message: 'The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly', status: 400 });
-  assert.deepEqual(await failure(sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x', MessageGroupId: 'g', MessageDeduplicationId: 'd', DelaySeconds: 5 }))),
-    { name: 'InvalidParameterValue', message: 'Value 5 for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid for this queue type.', status: 400 });
-  assert.deepEqual(await failure(sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x', MessageGroupId: '', MessageDeduplicationId: 'd' }))),
-    { name: 'InvalidParameterValue', message: 'Value  for parameter MessageGroupId is invalid. Reason: MessageGroupId can only include alphanumeric and punctuation characters. 1 to 128 in length.', status: 400 });
-  assert.deepEqual(await failure(sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x', MessageGroupId: 'g', MessageDeduplicationId: 'has space' }))),
-    { name: 'InvalidParameterValue', message: 'Value has space for parameter MessageDeduplicationId is invalid. Reason: MessageDeduplicationId can only include alphanumeric and punctuation characters. 1 to 128 in length.', status: 400 });
+  await rejects(sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x', MessageDeduplicationId: 'd' })), 'MissingParameter', 'The request must contain the parameter MessageGroupId.');
+  await rejects(sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x', MessageGroupId: 'g' })), 'InvalidParameterValue', 'The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly');
+  await rejects(sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x', MessageGroupId: 'g', MessageDeduplicationId: 'd', DelaySeconds: 5 })), 'InvalidParameterValue', 'Value 5 for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid for this queue type.');
+  await rejects(sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x', MessageGroupId: '', MessageDeduplicationId: 'd' })), 'InvalidParameterValue', 'Value  for parameter MessageGroupId is invalid. Reason: MessageGroupId can only include alphanumeric and punctuation characters. 1 to 128 in length.');
+  await rejects(sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x', MessageGroupId: 'g', MessageDeduplicationId: 'has space' })), 'InvalidParameterValue', 'Value has space for parameter MessageDeduplicationId is invalid. Reason: MessageDeduplicationId can only include alphanumeric and punctuation characters. 1 to 128 in length.');
   const standard = (await sqs.send(new CreateQueueCommand({ QueueName: 'not-fifo' }))).QueueUrl!;
-  assert.deepEqual(await failure(sqs.send(new SendMessageCommand({ QueueUrl: standard, MessageBody: 'x', MessageDeduplicationId: 'd' }))),
-    { name: 'InvalidParameterValue', message: 'Value d for parameter MessageDeduplicationId is invalid. Reason: The request includes a parameter that is not valid for this queue type.', status: 400 });
+  await rejects(sqs.send(new SendMessageCommand({ QueueUrl: standard, MessageBody: 'x', MessageDeduplicationId: 'd' })), 'InvalidParameterValue', 'Value d for parameter MessageDeduplicationId is invalid. Reason: The request includes a parameter that is not valid for this queue type.');
   await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x', MessageGroupId: 'g', MessageDeduplicationId: 'd' }));
   const m = (await sqs.send(new ReceiveMessageCommand({ QueueUrl, VisibilityTimeout: 5 }))).Messages![0];
   offset += 6000;
-  assert.deepEqual(await failure(sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: m.ReceiptHandle }))),
-    { name: 'InvalidParameterValue', message: `Value ${m.ReceiptHandle} for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.`, status: 400 });
+  await rejects(sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: m.ReceiptHandle })), 'InvalidParameterValue', `Value ${m.ReceiptHandle} for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.`);
   const m2 = (await sqs.send(new ReceiveMessageCommand({ QueueUrl }))).Messages![0];
   await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: m2.ReceiptHandle, VisibilityTimeout: 60 }));
   await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: m2.ReceiptHandle }));

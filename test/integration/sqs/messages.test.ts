@@ -5,7 +5,7 @@
  * queue, retention. Sources: the SQS API reference (SendMessage, ReceiveMessage, ...)
  * and the Developer Guide (message attribute MD5, dead-letter queues, quotas).
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import {
@@ -13,19 +13,13 @@ import {
   DeleteMessageCommand, DeleteMessageBatchCommand, ChangeMessageVisibilityCommand, ChangeMessageVisibilityBatchCommand,
   GetQueueAttributesCommand,
 } from '@aws-sdk/client-sqs';
-import { startTestNimbus, clientConfig } from '../../helpers/nimbus.js';
 import { failure } from '../../helpers/errors.js';
-import type { Nimbus } from '../../../src/nimbus.js';
+import { nimbusHarness } from '../../helpers/harness.js';
 
-let cloud: Nimbus;
-let sqs: SQSClient;
 let offset = 0;
 const clock = { now: () => Date.now() + offset };
-before(async () => {
-  cloud = await startTestNimbus({ clock });
-  sqs = new SQSClient(clientConfig(cloud.endpoint));
-});
-after(() => cloud.stop());
+const { config } = nimbusHarness({ clock });
+const sqs = new SQSClient(config());
 
 
 async function queue(name: string, Attributes?: Record<string, string>): Promise<string> {
@@ -98,7 +92,7 @@ test('MessageAttributeNames selects by name and by prefix; the MD5 covers only w
   assert.equal(none.MessageAttributes, undefined);
   assert.equal(none.MD5OfMessageAttributes, undefined);
   assert.equal(none.Attributes, undefined);
-  const some = (await sqs.send(new ReceiveMessageCommand({ QueueUrl, MessageSystemAttributeNames: ['ApproximateReceiveCount'], AttributeNames: ['SenderId'] }))).Messages![0];
+  const some = (await sqs.send(new ReceiveMessageCommand({ QueueUrl, MessageSystemAttributeNames: ['ApproximateReceiveCount'], AttributeNames: ['SenderId' as 'All'] }))).Messages![0];
   assert.deepEqual(some.Attributes, { ApproximateReceiveCount: '5', SenderId: '000000000000' });
 });
 

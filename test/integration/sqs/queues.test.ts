@@ -4,26 +4,20 @@
  * paging, tags, PurgeQueue's 60-second rule, DeleteQueue, dead-letter sources.
  * Sources: the SQS API reference for each operation.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   SQSClient, CreateQueueCommand, GetQueueUrlCommand, GetQueueAttributesCommand, SetQueueAttributesCommand,
   ListQueuesCommand, DeleteQueueCommand, PurgeQueueCommand, TagQueueCommand, UntagQueueCommand, ListQueueTagsCommand,
   ListDeadLetterSourceQueuesCommand, SendMessageCommand, AddPermissionCommand, RemovePermissionCommand,
 } from '@aws-sdk/client-sqs';
-import { startTestNimbus, clientConfig } from '../../helpers/nimbus.js';
 import { failure } from '../../helpers/errors.js';
-import type { Nimbus } from '../../../src/nimbus.js';
+import { nimbusHarness } from '../../helpers/harness.js';
 
-let cloud: Nimbus;
-let sqs: SQSClient;
 let offset = 0;
 const clock = { now: () => Date.now() + offset };
-before(async () => {
-  cloud = await startTestNimbus({ clock });
-  sqs = new SQSClient(clientConfig(cloud.endpoint));
-});
-after(() => cloud.stop());
+const { cloud, config } = nimbusHarness({ clock });
+const sqs = new SQSClient(config());
 
 
 test('CreateQueue answers the queue URL on the addressed host; defaults as SQS reports them', async () => {
@@ -96,7 +90,7 @@ test('CreateQueue checks names and values with SQS\'s errors', async () => {
     assert.deepEqual(await failure(sqs.send(new CreateQueueCommand({ QueueName: 'checked', Attributes: { [name]: value } }))),
       { name: 'InvalidAttributeValue', code: 'InvalidAttributeValue', message: `Invalid value for the parameter ${name}.`, status: 400 }, `${name}=${value}`);
   }
-  assert.deepEqual(await failure(sqs.send(new CreateQueueCommand({ QueueName: 'checked', Attributes: { Bogus: '1' } }))),
+  assert.deepEqual(await failure(sqs.send(new CreateQueueCommand({ QueueName: 'checked', Attributes: { Bogus: '1' } as Record<string, string> }))),
     { name: 'InvalidAttributeName', code: 'InvalidAttributeName', message: 'Unknown Attribute Bogus.', status: 400 });
   assert.deepEqual(await failure(sqs.send(new CreateQueueCommand({ QueueName: 'checked', Attributes: { ContentBasedDeduplication: 'true' } }))),
     { name: 'InvalidAttributeName', code: 'InvalidAttributeName', message: 'Unknown Attribute ContentBasedDeduplication.', status: 400 });

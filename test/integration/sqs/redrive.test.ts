@@ -3,34 +3,19 @@
  * message's source queue or to a destination, ListMessageMoveTasks, and
  * CancelMessageMoveTask. Source: SQS API reference for the three operations.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   SQSClient, CreateQueueCommand, SendMessageCommand, ReceiveMessageCommand, GetQueueAttributesCommand,
   StartMessageMoveTaskCommand, ListMessageMoveTasksCommand, CancelMessageMoveTaskCommand, type ListMessageMoveTasksResultEntry,
 } from '@aws-sdk/client-sqs';
-import { startTestNimbus, clientConfig } from '../../helpers/nimbus.js';
-import type { Nimbus } from '../../../src/nimbus.js';
+import { rejects } from '../../helpers/errors.js';
+import { nimbusHarness } from '../../helpers/harness.js';
 
-let cloud: Nimbus;
-let sqs: SQSClient;
-before(async () => {
-  cloud = await startTestNimbus();
-  sqs = new SQSClient(clientConfig(cloud.endpoint));
-});
-after(() => cloud.stop());
+const { config } = nimbusHarness();
+const sqs = new SQSClient(config());
 
 const arn = (name: string) => `arn:aws:sqs:us-east-1:000000000000:${name}`;
-
-async function failure(p: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined }> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: err.name, message: err.message, status: err.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected a failure');
-}
 
 async function queue(name: string, Attributes?: Record<string, string>): Promise<string> {
   return (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes }))).QueueUrl!;
@@ -75,7 +60,7 @@ test('a move task without destination returns each message to its source queue',
   assert.deepEqual(back1.map((m) => [m.Body, m.Attributes!.ApproximateReceiveCount]).sort(), [['a', '1'], ['b', '1']]);
   assert.deepEqual((await sqs.send(new ReceiveMessageCommand({ QueueUrl: src2, MaxNumberOfMessages: 10 }))).Messages!.map((m) => m.Body), ['c']);
   // A finished task can no longer be cancelled.
-  assert.deepEqual(await failure(sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle: started.TaskHandle }))), { name: 'ResourceNotFoundException', message: 'Task does not exist.', status: 404 });
+  await rejects(sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle: started.TaskHandle })), 'ResourceNotFoundException', 'Task does not exist.', 404);
 });
 
 test('a move task to a destination at a set rate can be cancelled; one task per source at a time', async () => {
@@ -84,9 +69,7 @@ test('a move task to a destination at a set rate can be cancelled; one task per 
   const src = await queue('rc-src', { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arn('rc-dlq'), maxReceiveCount: 1 }) });
   await deadLetter(src, ['1', '2', '3', '4', '5']);
   const { TaskHandle } = await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: arn('rc-dlq'), DestinationArn: arn('rc-dest'), MaxNumberOfMessagesPerSecond: 1 }));
-  assert.deepEqual(await failure(sqs.send(new StartMessageMoveTaskCommand({ SourceArn: arn('rc-dlq') }))), {
-    name: 'InvalidParameterValue', message: 'There is already a task running. Only one active task is allowed for a source queue arn at a given time.', status: 400,
-  });
+  await rejects(sqs.send(new StartMessageMoveTaskCommand({ SourceArn: arn('rc-dlq') })), 'InvalidParameterValue', 'There is already a task running. Only one active task is allowed for a source queue arn at a given time.');
   const running = (await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: arn('rc-dlq'), MaxResults: 10 }))).Results!;
   assert.equal(running.length, 1);
   assert.equal(running[0].Status, 'RUNNING');
@@ -105,16 +88,10 @@ test('a move task to a destination at a set rate can be cancelled; one task per 
 
 test('StartMessageMoveTask checks its source and destination', async () => {
   await queue('plain');
-  assert.deepEqual(await failure(sqs.send(new StartMessageMoveTaskCommand({ SourceArn: arn('plain') }))), {
-    name: 'InvalidParameterValue', message: 'Source queue must be configured as a Dead Letter Queue.', status: 400,
-  });
-  assert.deepEqual(await failure(sqs.send(new StartMessageMoveTaskCommand({ SourceArn: arn('nowhere') }))), {
-    name: 'ResourceNotFoundException', message: "The resource that you specified for the SourceArn parameter doesn't exist.", status: 404,
-  });
+  await rejects(sqs.send(new StartMessageMoveTaskCommand({ SourceArn: arn('plain') })), 'InvalidParameterValue', 'Source queue must be configured as a Dead Letter Queue.');
+  await rejects(sqs.send(new StartMessageMoveTaskCommand({ SourceArn: arn('nowhere') })), 'ResourceNotFoundException', "The resource that you specified for the SourceArn parameter doesn't exist.", 404);
   await queue('chk-dlq');
   await queue('chk-src', { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arn('chk-dlq'), maxReceiveCount: 1 }) });
-  assert.deepEqual(await failure(sqs.send(new StartMessageMoveTaskCommand({ SourceArn: arn('chk-dlq'), DestinationArn: arn('nowhere') }))), {
-    name: 'ResourceNotFoundException', message: "The resource that you specified for the DestinationArn parameter doesn't exist.", status: 404,
-  });
+  await rejects(sqs.send(new StartMessageMoveTaskCommand({ SourceArn: arn('chk-dlq'), DestinationArn: arn('nowhere') })), 'ResourceNotFoundException', "The resource that you specified for the DestinationArn parameter doesn't exist.", 404);
   assert.deepEqual((await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: arn('chk-dlq') }))).Results ?? [], []);
 });

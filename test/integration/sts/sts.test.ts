@@ -2,7 +2,7 @@
  * STS through the real @aws-sdk/client-sts against a started nimbus: identities,
  * temporary credentials recognized by the gateway, signature checks, 501s, validation.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,30 +11,18 @@ import {
   STSClient, GetCallerIdentityCommand, AssumeRoleCommand, GetSessionTokenCommand, DecodeAuthorizationMessageCommand,
   GetAccessKeyInfoCommand, GetFederationTokenCommand,
 } from '@aws-sdk/client-sts';
-import { startTestNimbus, clientConfig } from '../../helpers/nimbus.js';
-import { startNimbus, type Nimbus } from '../../../src/nimbus.js';
+import { clientConfig } from '../../helpers/nimbus.js';
+import { startNimbus } from '../../../src/nimbus.js';
+import { failure } from '../../helpers/errors.js';
+import { nimbusHarness } from '../../helpers/harness.js';
 
-let cloud: Nimbus;
 let now = Date.now();
 const clock = { now: () => now };
 
-before(async () => {
-  cloud = await startTestNimbus({ clock });
-});
-after(() => cloud.stop());
+const { cloud } = nimbusHarness({ clock });
 
 function sts(credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) {
   return new STSClient(clientConfig(cloud.endpoint, credentials as { accessKeyId: string; secretAccessKey: string }));
-}
-
-async function error(p: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined; raw: Record<string, unknown> }> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: err.name, message: err.message, status: err.$metadata?.httpStatusCode, raw: e as Record<string, unknown> };
-  }
-  assert.fail('expected an error');
 }
 
 test('GetCallerIdentity with test/test is the root of account 000000000000', async () => {
@@ -75,7 +63,7 @@ test('AssumeRole issues credentials that are reported as the assumed-role ARN', 
 test('an issued key signed with the wrong secret is refused with SignatureDoesNotMatch (403)', async () => {
   const out = await sts().send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::123456789012:role/R', RoleSessionName: 's' + 'x' }));
   const c = out.Credentials!;
-  const e = await error(sts({ accessKeyId: c.AccessKeyId!, secretAccessKey: 'wrong' + c.SecretAccessKey!.slice(5), sessionToken: c.SessionToken! }).send(new GetCallerIdentityCommand({})));
+  const e = await failure(sts({ accessKeyId: c.AccessKeyId!, secretAccessKey: 'wrong' + c.SecretAccessKey!.slice(5), sessionToken: c.SessionToken! }).send(new GetCallerIdentityCommand({})));
   assert.equal(e.name, 'SignatureDoesNotMatch');
   assert.equal(e.status, 403);
   assert.match(e.message, /^The request signature we calculated does not match the signature you provided/);
@@ -84,7 +72,7 @@ test('an issued key signed with the wrong secret is refused with SignatureDoesNo
 test('temporary credentials without their session token are refused', async () => {
   const out = await sts().send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::123456789012:role/R', RoleSessionName: 'nosession' }));
   const c = out.Credentials!;
-  const e = await error(sts({ accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey! }).send(new GetCallerIdentityCommand({})));
+  const e = await failure(sts({ accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey! }).send(new GetCallerIdentityCommand({})));
   assert.equal(e.name, 'InvalidClientTokenId');
   assert.equal(e.status, 403);
   assert.equal(e.message, 'The security token included in the request is invalid.');
@@ -98,7 +86,7 @@ test('expired temporary credentials answer ExpiredToken', async () => {
   try {
     // The client signs at the server's (moved) time, as a real client would after 15 minutes.
     const late = new STSClient({ ...clientConfig(cloud.endpoint, { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! } as never), systemClockOffset: 901_000 });
-    const e = await error(late.send(new GetCallerIdentityCommand({})));
+    const e = await failure(late.send(new GetCallerIdentityCommand({})));
     assert.equal(e.name, 'ExpiredToken');
     assert.equal(e.message, 'The security token included in the request is expired');
   } finally {
@@ -110,7 +98,7 @@ test('role chaining beyond one hour is refused', async () => {
   const out = await sts().send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::123456789012:role/A', RoleSessionName: 'one' }));
   const c = out.Credentials!;
   const chained = sts({ accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! });
-  const e = await error(chained.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::123456789012:role/B', RoleSessionName: 'two', DurationSeconds: 7200 })));
+  const e = await failure(chained.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::123456789012:role/B', RoleSessionName: 'two', DurationSeconds: 7200 })));
   assert.equal(e.name, 'ValidationError');
   const ok = await chained.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::123456789012:role/B', RoleSessionName: 'two' }));
   assert.equal(ok.AssumedRoleUser!.Arn, 'arn:aws:sts::123456789012:assumed-role/B/two');
@@ -122,7 +110,7 @@ test('GetSessionToken keeps the caller identity; session credentials cannot call
   const client = sts({ accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! });
   const me = await client.send(new GetCallerIdentityCommand({}));
   assert.equal(me.Arn, 'arn:aws:iam::444455556666:root');
-  const e = await error(client.send(new GetSessionTokenCommand({})));
+  const e = await failure(client.send(new GetSessionTokenCommand({})));
   assert.equal(e.name, 'AccessDenied');
   assert.equal(e.message, 'Cannot call GetSessionToken with session credentials');
 });
@@ -134,23 +122,23 @@ test('GetFederationToken reports the federated user', async () => {
 });
 
 test('a malformed role ARN is a ValidationError', async () => {
-  const e = await error(sts().send(new AssumeRoleCommand({ RoleArn: 'arn:aws:s3:::not-a-role-at-all', RoleSessionName: 'x1' })));
+  const e = await failure(sts().send(new AssumeRoleCommand({ RoleArn: 'arn:aws:s3:::not-a-role-at-all', RoleSessionName: 'x1' })));
   assert.equal(e.name, 'ValidationError');
   assert.equal(e.status, 400);
   assert.equal(e.message, 'Request ARN is invalid');
 });
 
 test('model constraints are validated with AWS sentences', async () => {
-  const e = await error(sts().send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::123456789012:role/R', RoleSessionName: 'bad/name' })));
+  const e = await failure(sts().send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::123456789012:role/R', RoleSessionName: 'bad/name' })));
   assert.equal(e.name, 'ValidationError');
   assert.equal(e.status, 400);
   assert.equal(e.message, "1 validation error detected: Value 'bad/name' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*");
-  const d = await error(sts().send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::123456789012:role/R', RoleSessionName: 'ok', DurationSeconds: 60 })));
+  const d = await failure(sts().send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::123456789012:role/R', RoleSessionName: 'ok', DurationSeconds: 60 })));
   assert.equal(d.message, "1 validation error detected: Value '60' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900");
 });
 
 test('an operation nimbus does not implement answers 501 naming it', async () => {
-  const e = await error(sts().send(new DecodeAuthorizationMessageCommand({ EncodedMessage: 'abc' })));
+  const e = await failure(sts().send(new DecodeAuthorizationMessageCommand({ EncodedMessage: 'abc' })));
   assert.equal(e.status, 501);
   assert.equal(e.name, 'NotImplemented');
   assert.equal(e.message, 'The operation DecodeAuthorizationMessage of service sts is not implemented by nimbus yet');

@@ -20,7 +20,7 @@ for (const [where, expected] of conditions) {
     const s = parseStatement(`SELECT * FROM t WHERE ${where}`, where.includes('?') ? [{ S: 'p' }] : []);
     assert.equal(s.kind, 'select');
     const w = new ExpressionWriter();
-    const text = w.condition((s as { where: never }).where);
+    const text = w.condition((s as unknown as { where: never }).where);
     assert.equal(text, expected);
     // The expression engine accepts every translation.
     compileExpressions({ ConditionExpression: text, ...w.members() });
@@ -51,7 +51,7 @@ test('UPDATE translates to an UpdateExpression', () => {
 test('a translated condition evaluates as DynamoDB does', () => {
   const s = parseStatement('SELECT * FROM t WHERE a IS MISSING OR contains(tags, \'x\')');
   const w = new ExpressionWriter();
-  const c = compileExpressions({ ConditionExpression: w.condition((s as { where: never }).where), ...w.members() }).condition!;
+  const c = compileExpressions({ ConditionExpression: w.condition((s as unknown as { where: never }).where), ...w.members() }).condition!;
   assert.equal(evaluateCondition(c, { tags: { SS: ['x'] }, a: { N: '1' } }), true);
   assert.equal(evaluateCondition(c, { tags: { SS: ['y'] }, a: { N: '1' } }), false);
   assert.equal(evaluateCondition(c, {}), true);
