@@ -3,21 +3,20 @@ import { createHash } from 'node:crypto';
 import { ServiceError } from '../../../shared/errors.js';
 import type { RequestContext } from '../../../gateway/context.js';
 import type { CopyObjectRequest, CopyObjectOutput, CopyObjectResult } from '../../../models/generated/s3.js';
-import type { BucketRow, ObjectRow, S3Store } from '../store.js';
+import type { ObjectRow, S3Store } from '../store.js';
 import { NULL_VERSION } from '../store.js';
 import { requireBucket } from '../buckets.js';
-import { requestedGrants, saveObjectGrants } from './acl-ops.js';
+import { requestedGrants } from './acl-ops.js';
 import { noSuchKey } from '../errors.js';
-import { checkVersionId, noSuchVersion, reportsVersion, versionIdFor } from '../versions.js';
+import { checkVersionId, noSuchVersion, reportsVersion } from '../versions.js';
 import { encodeTags, parseTaggingHeader } from '../tagging.js';
-import { currentEtag } from './object-ops.js';
+import { commitVersion, currentEtag } from './object-ops.js';
 import { parseCopySource } from '../copy-source.js';
 import { COPY_SOURCE_NAMES, checkReadConditions, checkWriteConditions } from '../conditions.js';
 import { headersFrom, headersOf } from '../objects.js';
 import { CHECKSUM_MEMBER, createHasher, isAlgorithm, type ChecksumAlgorithmName } from '../checksums.js';
-import { applyLock, forgetOverwrittenVersion, lockForWrite } from '../object-lock.js';
+import { lockForWrite } from '../object-lock.js';
 import { expirationOf } from './lifecycle-ops.js';
-import { notifyObject } from '../notification-delivery.js';
 
 /** The source object of a copy (the version named, else the current one), after its CopySource* conditions (412 when one fails). */
 export function copySourceObject(store: S3Store, ctx: RequestContext, copySource: string, c: { CopySourceIfMatch?: string; CopySourceIfNoneMatch?: string; CopySourceIfModifiedSince?: Date; CopySourceIfUnmodifiedSince?: Date }): ObjectRow {
@@ -84,28 +83,11 @@ export async function copyObject(store: S3Store, ctx: RequestContext, input: Cop
     ...headers, checksum_algorithm: algorithm, checksum_value: copied.checksum ?? null, checksum_type: 'FULL_OBJECT', parts_count: null,
     version_id: NULL_VERSION, delete_marker: 0, seq: 0, tags,
   };
-  let released: string[] = [];
-  let bucket: BucketRow | undefined;
-  try {
-    store.storage.db.transaction(() => {
-      bucket = requireBucket(store, ctx, input.Bucket);
-      row.version_id = versionIdFor(bucket);
-      row.seq = store.newSeq();
-      forgetOverwrittenVersion(store, input.Bucket, row.key, row.version_id);
-      released = store.putObject(row);
-      applyLock(store, input.Bucket, row.key, row.version_id, lock);
-      saveObjectGrants(store, input.Bucket, row.seq, grants);
-    })();
-  } catch (e) {
-    store.dropBlobs([copied.blob]);
-    throw e;
-  }
-  store.dropBlobs(released);
-  notifyObject(store, ctx, 'ObjectCreated:Copy', bucket!, row.key, { size: row.size, etag: row.etag, versionId: row.version_id });
+  const bucket = commitVersion(store, ctx, row, { blob: copied.blob, lock, grants, event: 'ObjectCreated:Copy' });
   const result: CopyObjectResult = { ETag: `"${row.etag}"`, LastModified: new Date(row.modified), ChecksumType: 'FULL_OBJECT' };
   (result as Record<string, unknown>)[CHECKSUM_MEMBER[algorithm]] = copied.checksum;
   const out: CopyObjectOutput = { CopyObjectResult: result, ServerSideEncryption: 'AES256' };
-  if (bucket!.versioning !== null) out.VersionId = row.version_id;
+  if (bucket.versioning !== null) out.VersionId = row.version_id;
   const expiration = expirationOf(store, row);
   if (expiration !== undefined) out.Expiration = expiration;
   if (reportsVersion(sourceBucket, source)) out.CopySourceVersionId = source.version_id;

@@ -3,8 +3,10 @@ import { ServiceError } from '../../../shared/errors.js';
 import type { RequestContext } from '../../../gateway/context.js';
 import type {
   PutObjectRequest, PutObjectOutput, GetObjectRequest, GetObjectOutput, HeadObjectRequest, HeadObjectOutput,
-  DeleteObjectRequest, DeleteObjectOutput, DeleteObjectsRequest, DeleteObjectsOutput, DeletedObject,
+  DeleteObjectRequest, DeleteObjectOutput, DeleteObjectsRequest, DeleteObjectsOutput, DeletedObject, Grant,
 } from '../../../models/generated/s3.js';
+import type { LockRow } from '../object-lock.js';
+import type { ObjectEventName } from '../notifications.js';
 import type { BucketRow, ObjectRow, S3Store } from '../store.js';
 import { NULL_VERSION } from '../store.js';
 import { requireBucket } from '../buckets.js';
@@ -43,26 +45,7 @@ export async function putObject(store: S3Store, ctx: RequestContext, input: PutO
     checksum_algorithm: body.algorithm, checksum_value: body.checksum, checksum_type: 'FULL_OBJECT', parts_count: null,
     version_id: NULL_VERSION, delete_marker: 0, seq: 0, tags,
   };
-  let released: string[] = [];
-  let bucket: BucketRow | undefined;
-  try {
-    // The bucket may have gone, or the key changed, while the body streamed.
-    store.transaction(() => {
-      bucket = requireBucket(store, ctx, input.Bucket);
-      if (conditional) checkWriteConditions(input, currentEtag(store, input.Bucket, input.Key), input.Key, noSuchKey);
-      row.version_id = versionIdFor(bucket);
-      row.seq = store.newSeq();
-      forgetOverwrittenVersion(store, input.Bucket, row.key, row.version_id);
-      released = store.putObject(row);
-      applyLock(store, input.Bucket, row.key, row.version_id, lock);
-      saveObjectGrants(store, input.Bucket, row.seq, grants);
-    });
-  } catch (e) {
-    store.dropBlobs([body.blob]);
-    throw e;
-  }
-  store.dropBlobs(released);
-  notifyObject(store, ctx, event, bucket!, row.key, { size: row.size, etag: row.etag, versionId: row.version_id });
+  const bucket = commitVersion(store, ctx, row, { blob: body.blob, lock, grants, event, check: conditional ? () => checkWriteConditions(input, currentEtag(store, input.Bucket, input.Key), input.Key, noSuchKey) : undefined });
   const out: PutObjectOutput = { ETag: `"${row.etag}"`, [CHECKSUM_MEMBER[body.algorithm]]: body.checksum, ChecksumType: 'FULL_OBJECT', ServerSideEncryption: 'AES256' };
   if (bucket!.versioning !== null) out.VersionId = row.version_id;
   const expiration = expirationOf(store, row);
@@ -125,6 +108,47 @@ function rangeOf(input: { Range?: string }, row: ObjectRow): { start: number; en
     throw new ServiceError('InvalidRange', 'The requested range is not satisfiable', { status: 416, fields: { RangeRequested: input.Range, ActualObjectSize: row.size }, headers: { 'Content-Range': `bytes */${row.size}` } });
   }
   return r;
+}
+
+/** What commitVersion writes with a new version besides its row. */
+export interface NewVersion {
+  /** The body's blob, dropped when the commit fails. */
+  blob: string;
+  lock: LockRow | undefined;
+  grants: Grant[] | undefined;
+  event: ObjectEventName;
+  /** Conditions re-checked inside the transaction (the key may have changed while the body streamed). */
+  check?: () => void;
+}
+
+/**
+ * Commits a new version of an object: in one transaction the bucket is read again
+ * (it may have gone while the body streamed), `check` runs, the version gets its id
+ * and sequence number, the overwritten null version's state goes, and the row is
+ * written with its lock and grants. The body's blob is dropped when that fails, the
+ * blobs it replaced when it succeeds; then the event is sent. Answers the bucket as read.
+ */
+export function commitVersion(store: S3Store, ctx: RequestContext, row: ObjectRow, v: NewVersion): BucketRow {
+  let released: string[] = [];
+  let bucket: BucketRow | undefined;
+  try {
+    store.transaction(() => {
+      bucket = requireBucket(store, ctx, row.bucket);
+      v.check?.();
+      row.version_id = versionIdFor(bucket);
+      row.seq = store.newSeq();
+      forgetOverwrittenVersion(store, row.bucket, row.key, row.version_id);
+      released = store.putObject(row);
+      applyLock(store, row.bucket, row.key, row.version_id, v.lock);
+      saveObjectGrants(store, row.bucket, row.seq, v.grants);
+    });
+  } catch (e) {
+    store.dropBlobs([v.blob]);
+    throw e;
+  }
+  store.dropBlobs(released);
+  notifyObject(store, ctx, v.event, bucket!, row.key, { size: row.size, etag: row.etag, versionId: row.version_id });
+  return bucket!;
 }
 
 /** GetObject: the blob streamed, whole or a range (206), after the conditional headers. */
