@@ -8,7 +8,7 @@
 //
 // Setup (before any measured phase): CreateTopic, three CreateQueue, three Subscribe.
 import { fauxqsTarget, floorTarget } from '../lib/targets.mjs';
-import { ACCOUNT, REGION, call, client, nimbusTargets, snsRequest, sqsRequest } from './sqs-common.mjs';
+import { ACCOUNT, REGION, call, checkPublish, client, nimbusTargets, publishRequests, snsRequest, sqsRequest } from './sqs-common.mjs';
 
 const TOPIC = 'fanout';
 const TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT}:${TOPIC}`;
@@ -42,21 +42,9 @@ export function snsFanoutWorkload({ raw = true } = {}) {
     },
 
     requests() {
-      return [0, 1, 2, 3].map((i) => snsRequest({
-        Action: 'Publish',
-        TopicArn: TOPIC_ARN,
-        Message: `${i}`.padEnd(256, 'x'),
-        'MessageAttributes.entry.1.Name': 'kind',
-        'MessageAttributes.entry.1.Value.DataType': 'String',
-        'MessageAttributes.entry.1.Value.StringValue': `bench-${i}`,
-      }));
+      return publishRequests(TOPIC_ARN);
     },
 
-    check(response) {
-      const body = response.body.toString('utf8');
-      if (response.status !== 200) return `status ${response.status}: ${body.slice(0, 300)}`;
-      if (!/<MessageId>[^<]+<\/MessageId>/.test(body)) return `unexpected body: ${body.slice(0, 300)}`;
-      return undefined;
-    },
+    check: checkPublish,
   };
 }

@@ -5,7 +5,7 @@
 // the fan-out path: each call publishes to a topic with one raw SQS subscriber.
 import { SNSClient, CreateTopicCommand, SubscribeCommand, PublishCommand } from '@aws-sdk/client-sns';
 import { SQSClient, CreateQueueCommand } from '@aws-sdk/client-sqs';
-import { snsRequest } from './sqs-common.mjs';
+import { checkPublish, publishRequests, snsRequest } from './sqs-common.mjs';
 import { fauxqsTarget, nimbusTarget } from '../lib/targets.mjs';
 
 const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -24,22 +24,10 @@ export const snsWorkload = {
   targets: [{ ...fauxqsTarget(), ready }, { ...nimbusTarget(), ready }],
 
   requests() {
-    return [0, 1, 2, 3].map((i) => snsRequest({
-      Action: 'Publish',
-      TopicArn: TOPIC_ARN,
-      Message: `${i}`.padEnd(256, 'x'),
-      'MessageAttributes.entry.1.Name': 'kind',
-      'MessageAttributes.entry.1.Value.DataType': 'String',
-      'MessageAttributes.entry.1.Value.StringValue': `bench-${i}`,
-    }));
+    return publishRequests(TOPIC_ARN);
   },
 
-  check(response) {
-    const body = response.body.toString('utf8');
-    if (response.status !== 200) return `status ${response.status}: ${body.slice(0, 300)}`;
-    if (!/<MessageId>[^<]+<\/MessageId>/.test(body)) return `unexpected body: ${body.slice(0, 300)}`;
-    return undefined;
-  },
+  check: checkPublish,
 
   /** SDK phase: Publish to a topic with one raw SQS subscriber (set up on the first call). */
   sdk(endpoint) {

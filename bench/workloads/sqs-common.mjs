@@ -101,3 +101,23 @@ export async function call(c, request) {
   if (res.status !== 200) throw new Error(`${request.headers['x-amz-target'] ?? 'request'}: ${res.status} ${res.body.slice(0, 300)}`);
   return res.body.startsWith('{') ? JSON.parse(res.body) : res.body;
 }
+
+/** Four signed Publish requests to `topicArn`: 256 B bodies and one String attribute each. */
+export function publishRequests(topicArn) {
+  return [0, 1, 2, 3].map((i) => snsRequest({
+    Action: 'Publish',
+    TopicArn: topicArn,
+    Message: `${i}`.padEnd(256, 'x'),
+    'MessageAttributes.entry.1.Name': 'kind',
+    'MessageAttributes.entry.1.Value.DataType': 'String',
+    'MessageAttributes.entry.1.Value.StringValue': `bench-${i}`,
+  }));
+}
+
+/** Why a response is not a successful Publish, or undefined when it is. */
+export function checkPublish(response) {
+  const body = response.body.toString('utf8');
+  if (response.status !== 200) return `status ${response.status}: ${body.slice(0, 300)}`;
+  if (!/<MessageId>[^<]+<\/MessageId>/.test(body)) return `unexpected body: ${body.slice(0, 300)}`;
+  return undefined;
+}

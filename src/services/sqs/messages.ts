@@ -9,7 +9,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { ServiceError } from '../../shared/errors.js';
 import { parseArn } from '../../shared/arn.js';
 import type { Clock } from '../../shared/clock.js';
-import type { Message, MessageAttributeValue, MessageSystemAttributeValue } from '../../models/generated/sqs.js';
+import type { Message, MessageAttributeValue, MessageSystemAttributeValue, SendMessageRequest } from '../../models/generated/sqs.js';
 import { encodeAttributes, forbiddenCharacter, characterName, md5OfBody, selectAttributes, type AttributeFilter } from './message-attributes.js';
 import { redriveAllowed } from './queue-attributes.js';
 import type { MessageRow, QueueRecord, SqsStore } from './store.js';
@@ -26,15 +26,8 @@ const EXPIRY_INTERVAL_MS = 1000;
 /** FIFO sequence numbers are 20-digit decimal strings that only grow. */
 const SEQUENCE_BASE = 10n ** 19n;
 
-/** What a send carries (SendMessage, or one SendMessageBatch entry). */
-export interface SendRequest {
-  MessageBody: string;
-  DelaySeconds?: number;
-  MessageAttributes?: Record<string, MessageAttributeValue>;
-  MessageSystemAttributes?: Record<string, MessageSystemAttributeValue>;
-  MessageDeduplicationId?: string;
-  MessageGroupId?: string;
-}
+/** What a send carries (SendMessage, or one SendMessageBatch entry): the model's members less the queue and the entry id. */
+export type SendRequest = Omit<SendMessageRequest, 'QueueUrl'>;
 
 /** A send that passed its checks, ready to commit. */
 export interface PreparedSend {

@@ -190,13 +190,7 @@ export function putItem(store: DynamoStore, ctx: RequestContext, input: PutItemI
   const { old } = !cap && !needsOldItem(plan, wantOld) ? run() : store.transaction(run);
   const out: PutItemOutput = {};
   if (input.ReturnValues === 'ALL_OLD' && old) out.Attributes = old;
-  const cc = consumedCapacity(input.ReturnConsumedCapacity, plan.t.meta.name, cap);
-  if (cc) out.ConsumedCapacity = cc;
-  if (input.ReturnItemCollectionMetrics === 'SIZE') {
-    const icm = itemCollectionMetrics(store, plan.t, plan.key, plan.keyItem);
-    if (icm) out.ItemCollectionMetrics = icm;
-  }
-  return out;
+  return withWriteMetrics(store, out, input, plan, cap);
 }
 
 /** DeleteItem. */
@@ -207,13 +201,7 @@ export function deleteItem(store: DynamoStore, ctx: RequestContext, input: Delet
   const { old } = store.transaction(() => runWrite(store, plan, input.ReturnValuesOnConditionCheckFailure === 'ALL_OLD', cap));
   const out: DeleteItemOutput = {};
   if (input.ReturnValues === 'ALL_OLD' && old) out.Attributes = old;
-  const cc = consumedCapacity(input.ReturnConsumedCapacity, plan.t.meta.name, cap);
-  if (cc) out.ConsumedCapacity = cc;
-  if (input.ReturnItemCollectionMetrics === 'SIZE') {
-    const icm = itemCollectionMetrics(store, plan.t, plan.key, plan.keyItem);
-    if (icm) out.ItemCollectionMetrics = icm;
-  }
-  return out;
+  return withWriteMetrics(store, out, input, plan, cap);
 }
 
 /** UpdateItem. */
@@ -229,6 +217,16 @@ export function updateItem(store: DynamoStore, ctx: RequestContext, input: Updat
   else if (rv === 'UPDATED_OLD' && old) attributes = project(old, plan.updatedPaths!);
   else if (rv === 'UPDATED_NEW' && next) attributes = project(next.item, plan.updatedPaths!);
   if (attributes && Object.keys(attributes).length) out.Attributes = attributes;
+  return withWriteMetrics(store, out, input, plan, cap);
+}
+
+/** A single-item write's answer with the ConsumedCapacity and ItemCollectionMetrics it asked for. */
+function withWriteMetrics<O extends { ConsumedCapacity?: unknown; ItemCollectionMetrics?: unknown }>(
+  store: DynamoStore, out: O,
+  input: { ReturnConsumedCapacity?: string; ReturnItemCollectionMetrics?: string },
+  plan: { t: StoredTable; key: StoredKey; keyItem: Item },
+  cap: Capacity | undefined,
+): O {
   const cc = consumedCapacity(input.ReturnConsumedCapacity, plan.t.meta.name, cap);
   if (cc) out.ConsumedCapacity = cc;
   if (input.ReturnItemCollectionMetrics === 'SIZE') {
