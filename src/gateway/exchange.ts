@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { AnyRequest, AnyResponse } from './server.js';
+import { Http1Request, Http1Response } from './http1.js';
 import type { Headers, ProtocolCodec, WireRequest, WireResponse } from '../protocol/types.js';
 import type { Operation, ServiceModel } from '../models/model.js';
 import type { Principal } from '../shared/principal.js';
@@ -96,22 +97,37 @@ function decode(s: string): string {
 
 /** Reads a whole request body, refusing more than `limit` bytes. */
 export function readBody(req: AnyRequest, limit: number): Promise<Buffer> {
+  if (req instanceof Http1Request) {
+    const whole = req.takeWhole();
+    if (whole) return whole.length > limit ? Promise.reject(new BodyTooLarge(limit)) : Promise.resolve(whole);
+  }
+  const stream = requestStream(req);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    stream.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
         reject(new BodyTooLarge(limit));
-        req.removeAllListeners('data');
-        req.resume();
+        stream.removeAllListeners('data');
+        stream.resume();
         return;
       }
       chunks.push(chunk);
     });
-    req.once('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)));
-    req.once('error', reject);
+    stream.once('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)));
+    stream.once('error', reject);
   });
+}
+
+/** The request body as a stream. */
+export function requestStream(req: AnyRequest): Readable {
+  return req instanceof Http1Request ? req.readable() : req;
+}
+
+/** Discards whatever of the request body is unread, so the connection can go on. */
+export function drainRequest(req: AnyRequest): void {
+  if (!req.readableEnded) req.resume();
 }
 
 /** Thrown by readBody past its limit. */
@@ -135,6 +151,7 @@ export function writeResponse(res: AnyResponse, response: WireResponse, extraHea
     return;
   }
   (res as { writeHead(s: number, h: object): void }).writeHead(response.statusCode, headers);
-  body.on('error', () => (res as { destroy(): void }).destroy());
-  body.pipe(res as NodeJS.WritableStream);
+  if (res instanceof Http1Response) return res.stream(body);
+  body.on('error', () => res.destroy());
+  body.pipe(res);
 }

@@ -4,9 +4,8 @@
  * provider's handler, serialization, the log line. Each step is a small function;
  * the order is declared once, in `handle`.
  */
-import type { Readable } from 'node:stream';
 import type { AnyRequest, AnyResponse } from './server.js';
-import { Exchange, readBody, writeResponse, BodyTooLarge } from './exchange.js';
+import { Exchange, readBody, writeResponse, BodyTooLarge, requestStream, drainRequest } from './exchange.js';
 import { detectService } from './detect.js';
 import { chooseCodec } from './protocols.js';
 import { authenticate } from './authenticate.js';
@@ -90,7 +89,7 @@ export class Gateway implements OwnRouteHost {
       const early = x.codec.hasStreamingInput ? x.codec.resolveOperation(x, x.model) : undefined;
       if (early && x.codec.hasStreamingInput!(early)) {
         x.operation = early;
-        x.bodyStream = x.req as Readable;
+        x.bodyStream = requestStream(x.req);
       } else {
         await this.readWholeBody(x);
       }
@@ -119,7 +118,7 @@ export class Gateway implements OwnRouteHost {
 
   /** Answers a browser preflight: by the service's own CORS rules where it has them, else permissively. */
   private preflight(x: Exchange, service: LoadedService): void {
-    x.req.resume();
+    drainRequest(x.req);
     const own = service.definition?.cors && service.provider ? service.definition.cors.preflight(service.provider, x) : undefined;
     x.response = { statusCode: 200, headers: { ...(own ?? permissivePreflight(x)), 'content-length': '0' } };
     writeResponse(x.res, x.response);
@@ -213,7 +212,7 @@ export class Gateway implements OwnRouteHost {
     }
     x.error = error;
     if (x.res.headersSent) {
-      (x.res as { destroy(): void }).destroy();
+      x.res.destroy();
       return;
     }
     try {
@@ -225,13 +224,13 @@ export class Gateway implements OwnRouteHost {
       x.response = fallbackError(internalFailure(), { requestId: x.requestId });
     }
     // A request body nobody read must be drained, or the connection stalls.
-    if (!x.bodyRead && !x.req.readableEnded) x.req.resume();
+    if (!x.bodyRead) drainRequest(x.req);
     this.respond(x);
   }
 
   private log(x: Exchange, service: string, operation: string): void {
     if (!this.logger.enabled('info')) return;
-    const status = x.response?.statusCode ?? (x.res as { statusCode: number }).statusCode;
+    const status = x.response?.statusCode ?? x.res.statusCode;
     this.logger.request(service, operation, status, x.elapsedMs(), x.error ? { error: x.error.code, requestId: x.requestId } : undefined);
   }
 }

@@ -3,7 +3,6 @@
  * gateway asks the service once per request, after detection, and lends the handler the
  * unread body, credential resolution as `authenticate` does it, and operation contexts.
  */
-import type { Readable } from 'node:stream';
 import type { Exchange } from './exchange.js';
 import type { LoadedService } from './services.js';
 import type { InterceptHandler, InterceptIO, InternalClient, RequestContext } from './context.js';
@@ -13,6 +12,7 @@ import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { Principal } from '../shared/principal.js';
 import { LOCAL_SECRET, resolveKey } from './authenticate.js';
+import { requestStream } from './exchange.js';
 
 /** What intercepted handlers need from the gateway. */
 export interface InterceptHost {
@@ -35,7 +35,7 @@ export function interceptOf(x: Exchange, service: LoadedService): InterceptHandl
 export function interceptIO(x: Exchange, host: InterceptHost): InterceptIO {
   return {
     requestId: x.requestId,
-    body: x.req as Readable,
+    body: requestStream(x.req),
     credential: (key) => keyCredential(key, host, host.clock.now()),
     context: (operation, principal, region): RequestContext => ({
       requestId: x.requestId, account: principal.account, region, principal, service: x.service!.name, operation,

@@ -3,7 +3,7 @@
  * for LocalStack) and CORS preflight answers, so browser SDKs work.
  */
 import type { Exchange } from './exchange.js';
-import { writeResponse } from './exchange.js';
+import { drainRequest, writeResponse } from './exchange.js';
 import type { ServiceTable } from './services.js';
 import type { Storage } from '../state/storage.js';
 import { VERSION } from '../version.js';
@@ -53,7 +53,7 @@ export async function ownRoute(x: Exchange, host: OwnRouteHost): Promise<boolean
     }
   }
   if (path === '/_nimbus/reset' && x.method === 'POST') {
-    x.req.resume();
+    drainRequest(x.req);
     host.storage.reset();
     return json(x, 200, { reset: true });
   }

@@ -1,15 +1,17 @@
 /**
  * One TCP port serving HTTP/1.1 and cleartext HTTP/2 with prior knowledge (h2c):
- * the first bytes of a connection tell which, and the socket is handed to the
- * matching node server. The current Kinesis client speaks HTTP/2 even to http://.
+ * the first bytes of a connection tell which. HTTP/1.1 connections are served by
+ * nimbus's own connection (http1.ts: a third of node:http's cost per request);
+ * HTTP/2 ones are handed to node's http2 server. The current Kinesis client speaks
+ * HTTP/2 even to http://.
  */
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
-import { createServer as createHttp1Server, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttp2Server, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
+import { Http1Connection, type Http1Request, type Http1Response, type HttpParseError } from './http1.js';
 
 /** The request and response objects of either HTTP version. */
-export type AnyRequest = IncomingMessage | Http2ServerRequest;
-export type AnyResponse = ServerResponse | Http2ServerResponse;
+export type AnyRequest = Http1Request | Http2ServerRequest;
+export type AnyResponse = Http1Response | Http2ServerResponse;
 
 /** The handler both servers call. */
 export type RequestListener = (req: AnyRequest, res: AnyResponse) => void;
@@ -21,7 +23,7 @@ const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
  * still get an AWS error body; S3's wording, the service most often sent large
  * metadata headers.
  */
-function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+function answerClientError(err: HttpParseError, socket: Socket): void {
   if (!socket.writable) {
     socket.destroy();
     return;
@@ -42,24 +44,22 @@ export interface DualServer {
 
 /** Creates the HTTP/1.1 + h2c server around one request listener. */
 export function createDualServer(listener: RequestListener): DualServer {
-  const h1 = createHttp1Server({ keepAliveTimeout: 65_000, headersTimeout: 60_000, requestTimeout: 0, maxHeaderSize: 64 * 1024 }, listener);
-  const h2 = createHttp2Server({ maxSessionMemory: 64 }, listener);
-  h1.on('clientError', answerClientError);
+  const h2 = createHttp2Server({ maxSessionMemory: 64 }, listener as (req: Http2ServerRequest, res: Http2ServerResponse) => void);
+  const h1 = listener as (req: Http1Request, res: Http1Response) => void;
   const sockets = new Set<Socket>();
-  const net = createNetServer({ noDelay: true }, (socket) => {
+  // Half-open as node's own HTTP servers are: a client's FIN still gets the pending answers.
+  const net = createNetServer({ noDelay: true, allowHalfOpen: true }, (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
     socket.once('data', (first: Buffer) => {
-      socket.pause();
-      socket.unshift(first);
       const isH2 = first.length >= 3 && first.subarray(0, Math.min(first.length, PREFACE.length)).equals(PREFACE.subarray(0, Math.min(first.length, PREFACE.length)));
-      // http2 reads the buffered preface itself; resuming would hand it to nobody.
-      if (isH2) h2.emit('connection', socket);
-      else {
-        h1.emit('connection', socket);
-        socket.resume();
-      }
+      if (isH2) {
+        // http2 reads the preface itself from the stream's buffer.
+        socket.pause();
+        socket.unshift(first);
+        h2.emit('connection', socket);
+      } else new Http1Connection(socket, h1, answerClientError).onData(first);
     });
   });
   return {
@@ -77,7 +77,6 @@ export function createDualServer(listener: RequestListener): DualServer {
     close() {
       return new Promise((resolve) => {
         net.close(() => resolve());
-        h1.closeAllConnections();
         for (const s of sockets) s.destroy();
       });
     },
