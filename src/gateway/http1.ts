@@ -244,6 +244,9 @@ export class Http1Response {
       return;
     }
     const chunked = !this.declaredLength;
+    // The head waits (corked) for the first chunk, so both leave in one write.
+    let corked = true;
+    socket.cork();
     socket.write(`${this.head}${chunked ? 'Transfer-Encoding: chunked\r\n' : ''}\r\n`, 'latin1');
     this.source = body;
     const resume = (): void => {
@@ -253,25 +256,33 @@ export class Http1Response {
       let ok: boolean;
       if (chunked) {
         if (chunk.length === 0) return;
-        socket.cork();
+        if (!corked) socket.cork();
         socket.write(`${chunk.length.toString(16)}\r\n`, 'latin1');
         socket.write(chunk);
         ok = socket.write('\r\n', 'latin1');
-        socket.uncork();
-      } else ok = socket.write(chunk);
-      if (!ok) {
-        body.pause();
-        socket.once('drain', resume);
+      } else {
+        ok = socket.write(chunk);
+        if (!corked) return void (ok || pause());
       }
+      corked = false;
+      socket.uncork();
+      if (!ok) pause();
     });
+    const pause = (): void => {
+      body.pause();
+      socket.once('drain', resume);
+    };
     body.once('end', () => {
       socket.off('drain', resume);
       this.source = undefined;
       if (chunked) socket.write('0\r\n\r\n', 'latin1');
+      if (corked) socket.uncork();
+      corked = false;
       this.done();
     });
     body.once('error', () => {
       this.source = undefined;
+      if (corked) socket.uncork();
       this.conn.destroy();
     });
   }
