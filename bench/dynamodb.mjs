@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // DynamoDB PutItem, GetItem, Query and UpdateItem: nimbus (persisting) against dynalite
 // and the floor, one run per operation. `node bench/dynamodb.mjs [--ops put,get]
-// [harness options]`; `--scale` runs instead the Query latency on a 1,000,000-item
-// table against the same Query on a 1,000-item table (nimbus only). See bench/README.md.
+// [harness options]`. The Query on a 1,000,000-item table against a 1,000-item one is
+// bench/dynamodb-scale.mjs. See bench/README.md.
 import { benchMain } from './lib/cli.mjs';
 import { DYNAMODB_OPERATIONS, dynamodbWorkload } from './workloads/dynamodb.mjs';
 
@@ -16,16 +16,8 @@ function take(name, flag = false) {
   return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv.splice(i, 1)[0];
 }
 const ops = (take('ops') ?? DYNAMODB_OPERATIONS.join(',')).split(',').map((s) => s.trim());
-const scale = take('scale', true);
 if (argv.includes('--help') || argv.includes('-h')) {
-  console.log('bench/dynamodb.mjs own options:\n  --ops put,get,query,update   operations to run (default all)\n  --scale                      Query on 1,000 then 1,000,000 items, nimbus only\n');
+  console.log('bench/dynamodb.mjs own options:\n  --ops put,get,query,update   operations to run (default all)\n');
 }
 
-if (scale) {
-  // Same Query (partition of 100, Limit 25); only the table size differs.
-  for (const [partitions, suffix] of [[10, '-1k'], [10_000, '-1m']]) {
-    await benchMain(dynamodbWorkload('query', { partitions, targets: ['nimbus'], suffix }), argv);
-  }
-} else {
-  for (const op of ops) await benchMain(dynamodbWorkload(op), argv);
-}
+for (const op of ops) await benchMain(dynamodbWorkload(op), argv);

@@ -124,7 +124,7 @@ async function measureStartup(workload, target, spawns) {
 }
 
 /** Facts about the machine and tools, saved with results so runs can be compared fairly. */
-function environment() {
+export function environment() {
   const tryRun = (cmd, args) => {
     try {
       // In the bench's own folder, so git describes this repository wherever the run started.

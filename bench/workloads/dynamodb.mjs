@@ -19,7 +19,8 @@ const REGION = 'us-east-1';
 const ROTATE = 8;
 const QUERY_LIMIT = 25;
 
-function jsonRequest(server, operation, payload) {
+/** A signed DynamoDB request to `server` ({host, port}). */
+export function jsonRequest(server, operation, payload) {
   const body = JSON.stringify(payload);
   const request = {
     method: 'POST',
