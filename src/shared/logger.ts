@@ -7,6 +7,7 @@
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'off';
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, off: 100 };
+const LABEL: Record<LogLevel, string> = { debug: 'DEBUG', info: 'INFO ', warn: 'WARN ', error: 'ERROR', off: 'OFF  ' };
 
 /** The logging interface services and the gateway use. */
 export interface Logger {
@@ -34,6 +35,18 @@ export interface LoggerOptions {
 
 /** How long a log line may wait for company before it is written (default). */
 export const FLUSH_MS = 50;
+
+let stampMs = 0;
+let stampText = '';
+/** The ISO time of now, formatted once a millisecond (many log lines share one under load). */
+function timestamp(): string {
+  const now = Date.now();
+  if (now !== stampMs) {
+    stampMs = now;
+    stampText = new Date(now).toISOString();
+  }
+  return stampText;
+}
 
 /** Creates a batching logger. */
 export function createLogger(options: LoggerOptions = {}): Logger {
@@ -67,18 +80,18 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     if (RANK[level] < min) return;
     let line: string;
     if (json) {
-      line = JSON.stringify({ time: new Date().toISOString(), level, msg: message, ...fields }) + '\n';
+      line = JSON.stringify({ time: timestamp(), level, msg: message, ...fields }) + '\n';
     } else {
       let rest = '';
       if (fields) for (const [k, v] of Object.entries(fields)) if (v !== undefined) rest += ` ${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`;
-      line = `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${message}${rest}\n`;
+      line = `${timestamp()} ${LABEL[level]} ${message}${rest}\n`;
     }
     push(line);
   };
   const request = (service: string, operation: string, status: number, ms: number, extra?: Record<string, unknown>) => {
     if (RANK.info < min) return;
     if (json) {
-      push(JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'request', service, operation, status, ms: Math.round(ms * 1000) / 1000, ...extra }) + '\n');
+      push(JSON.stringify({ time: timestamp(), level: 'info', msg: 'request', service, operation, status, ms: Math.round(ms * 1000) / 1000, ...extra }) + '\n');
     } else {
       log('info', `${service} ${operation} ${status} ${ms.toFixed(1)}ms`, extra);
     }
