@@ -19,7 +19,15 @@ export interface NimbusConfig {
   defaultRegion: string;
   /** The account of the conventional `test` credentials and of unknown keys. */
   defaultAccount: string;
+  /**
+   * DynamoDB's item collection size limit in bytes (tables with local secondary
+   * indexes): AWS's 10 GB unless lowered, for tests, by NIMBUS_DYNAMODB_ITEM_COLLECTION_LIMIT.
+   */
+  dynamodbItemCollectionLimit: number;
 }
+
+/** AWS's item collection size limit: 10 GB, counted in binary units as DynamoDB counts sizes. */
+export const DYNAMODB_ITEM_COLLECTION_LIMIT = 10 * 1024 ** 3;
 
 /** The defaults: persistent in ./.nimbus, 127.0.0.1:4566. */
 export const DEFAULT_CONFIG: NimbusConfig = {
@@ -33,6 +41,7 @@ export const DEFAULT_CONFIG: NimbusConfig = {
   logJson: false,
   defaultRegion: 'us-east-1',
   defaultAccount: '000000000000',
+  dynamodbItemCollectionLimit: DYNAMODB_ITEM_COLLECTION_LIMIT,
 };
 
 const LEVELS = ['debug', 'info', 'warn', 'error', 'off'];
@@ -57,6 +66,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Nim
   const json = bool(env.NIMBUS_LOG_JSON);
   if (json !== undefined) c.logJson = json;
   if (env.NIMBUS_REGION) c.defaultRegion = env.NIMBUS_REGION;
+  if (env.NIMBUS_DYNAMODB_ITEM_COLLECTION_LIMIT) c.dynamodbItemCollectionLimit = Number(env.NIMBUS_DYNAMODB_ITEM_COLLECTION_LIMIT);
   return c;
 }
 
@@ -71,5 +81,8 @@ export function parsePort(text: string): number {
 export function checkConfig(c: NimbusConfig): NimbusConfig {
   if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535) throw new Error(`invalid port: ${c.port}`);
   if (!LEVELS.includes(c.logLevel)) throw new Error(`invalid log level: ${c.logLevel} (one of ${LEVELS.join(', ')})`);
+  if (!Number.isSafeInteger(c.dynamodbItemCollectionLimit) || c.dynamodbItemCollectionLimit < 1) {
+    throw new Error(`invalid DynamoDB item collection limit: ${c.dynamodbItemCollectionLimit} (a whole number of bytes)`);
+  }
   return c;
 }

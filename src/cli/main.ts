@@ -19,6 +19,8 @@ Usage:
 
 Environment: NIMBUS_PORT, NIMBUS_HOST, NIMBUS_DATA_DIR, NIMBUS_EPHEMERAL, NIMBUS_ENFORCE_IAM,
 NIMBUS_SERVICES, NIMBUS_LOG_LEVEL, NIMBUS_LOG_JSON. Flags win over the environment.
+NIMBUS_DYNAMODB_ITEM_COLLECTION_LIMIT: DynamoDB's item collection size limit in bytes
+(default 10 GB, AWS's; lower it to test ItemCollectionSizeLimitExceededException).
 `;
 
 function parse(argv: string[]): { command: string; config: NimbusConfig } {

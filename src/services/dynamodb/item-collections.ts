@@ -4,10 +4,41 @@
  * tables with local secondary indexes when ReturnItemCollectionMetrics is SIZE.
  */
 import type { ItemCollectionMetrics } from '../../models/generated/dynamodb.js';
+import { ServiceError } from '../../shared/errors.js';
 import type { Item } from './expressions/index.js';
 import type { DynamoStore, StoredKey, StoredTable } from './store.js';
 
 const GB = 1024 * 1024 * 1024;
+
+/** The message of ItemCollectionSizeLimitExceededException and of the transaction cancellation reason ItemCollectionSizeLimitExceeded. */
+export const COLLECTION_SIZE_EXCEEDED = 'Collection size exceeded.';
+
+/**
+ * The bytes of the item collection of `key` (its base items plus their rows in every
+ * local secondary index), or undefined for a table without local secondary indexes.
+ */
+function itemCollectionBytes(store: DynamoStore, t: StoredTable, key: StoredKey): number | undefined {
+  let bytes = 0;
+  let local = false;
+  for (const ix of t.meta.indexes) {
+    if (ix.global) continue;
+    local = true;
+    bytes += store.indexPartitionBytes(t.id, ix.id, key);
+  }
+  return local ? bytes + store.partitionBytes(t.id, key) : undefined;
+}
+
+/**
+ * Refuses a write that left the item collection of `key` larger than the store's limit
+ * (AWS: 10 GB, for tables with local secondary indexes only). Called inside the write's
+ * transaction, after the write, so that the throw undoes it. Only writes that store an
+ * item call it: a delete never grows a collection.
+ */
+export function checkItemCollectionSize(store: DynamoStore, t: StoredTable, key: StoredKey): void {
+  const bytes = itemCollectionBytes(store, t, key);
+  // Developer guide, "Error handling with DynamoDB": ItemCollectionSizeLimitExceededException, "Collection size exceeded."
+  if (bytes !== undefined && bytes > store.itemCollectionLimit) throw new ServiceError('ItemCollectionSizeLimitExceededException', COLLECTION_SIZE_EXCEEDED);
+}
 
 /**
  * The metrics of the item collection of `key`, or undefined for a table without local
@@ -16,15 +47,8 @@ const GB = 1024 * 1024 * 1024;
  * gigabytes around the collection's size: [0, 1] until it reaches 1 GB.
  */
 export function itemCollectionMetrics(store: DynamoStore, t: StoredTable, key: StoredKey, keyItem: Item): ItemCollectionMetrics | undefined {
-  let bytes = 0;
-  let local = false;
-  for (const ix of t.meta.indexes) {
-    if (ix.global) continue;
-    local = true;
-    bytes += store.indexPartitionBytes(t.id, ix.id, key);
-  }
-  if (!local) return undefined;
-  bytes += store.partitionBytes(t.id, key);
+  const bytes = itemCollectionBytes(store, t, key);
+  if (bytes === undefined) return undefined;
   const low = Math.floor(bytes / GB);
   const hashKey = t.meta.hashKey;
   return { ItemCollectionKey: { [hashKey]: keyItem[hashKey] }, SizeEstimateRangeGB: [low, low + 1] };
