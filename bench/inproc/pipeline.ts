@@ -114,10 +114,19 @@ if (first.status >= 300) throw new Error(`${workload}: ${first.status} ${first.b
 for (let i = 0; i < Math.min(5000, count); i++) await send(gateway, request); // warm-up: let the JIT settle
 const cpu0 = process.cpuUsage();
 const t0 = process.hrtime.bigint();
-for (let i = 0; i < count; i++) await send(gateway, request);
+let last: Answer = first;
+for (let i = 0; i < count; i++) last = await send(gateway, request);
 const wall = Number(process.hrtime.bigint() - t0) / 1000 / count;
 const cpu = process.cpuUsage(cpu0);
+if (last.status !== first.status) throw new Error(`${workload}: the last answer differs from the first: ${last.status} ${last.body.slice(0, 300)}`);
 console.log(`${workload}: ${wall.toFixed(1)} µs/request wall, ${((cpu.user + cpu.system) / count).toFixed(1)} µs cpu (${count} requests, in-process, no sockets)`);
+if (workload === 'ddb-update') {
+  // Every UpdateItem counted: the item's counter is the number of requests sent.
+  const a = await send(gateway, ddb('GetItem', { TableName: 'bench', Key: { pk: { S: 'p' }, sk: { N: '7' } }, ConsistentRead: true }));
+  const hits = (JSON.parse(a.body) as { Item: { hits: { N: string } } }).Item.hits.N;
+  const sent = 1 + Math.min(5000, count) + count;
+  if (Number(hits) !== sent) throw new Error(`ddb-update: hits ${hits} after ${sent} updates`);
+}
 await gateway.services.stop();
 storage.close();
 rmSync(dataDir, { recursive: true, force: true });

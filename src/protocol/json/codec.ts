@@ -78,7 +78,8 @@ export const jsonCodec: ProtocolCodec = {
   },
 
   serializeResponse(output: Record<string, unknown>, op: Operation, model: ServiceModel, meta: ResponseMeta): WireResponse {
-    const body = op.output ? Buffer.from(writeJson(op.output, output), 'utf8') : EMPTY_OBJECT;
+    const text = op.output ? writeJson(op.output, output) : '{}';
+    const body = text === '{}' ? EMPTY_OBJECT : Buffer.from(text, 'utf8');
     return {
       statusCode: 200,
       headers: { 'Content-Type': contentType(model), 'x-amzn-RequestId': meta.requestId, 'Content-Length': body.length },

@@ -23,6 +23,12 @@ test('a RawJson member, list element and map value are written verbatim', () => 
   assert.deepEqual(JSON.parse(query), { Items: [JSON.parse(ITEM), { pk: { S: 'z' } }], Count: 2, ScannedCount: 2, LastEvaluatedKey: { pk: { S: 'z' } } });
 });
 
+test('a list mixing RawJson and parsed items is written element by element', () => {
+  const out = writeJson(shape('Query'), { Items: [{ pk: { S: 'y' } }, new RawJson(ITEM), { pk: { S: 'z' } }], Count: 3, ScannedCount: 3 });
+  assert.equal(out, `{"Items":[{"pk":{"S":"y"}},${ITEM},{"pk":{"S":"z"}}],"Count":3,"ScannedCount":3}`);
+  assert.equal(writeJson(shape('Query'), { Items: [], Count: 0, ScannedCount: 0 }), '{"Items":[],"Count":0,"ScannedCount":0}');
+});
+
 test('a response that holds the placeholder text itself is written from parsed values instead', () => {
   const out = writeJson(shape('Query'), { Items: [new RawJson(ITEM)], Count: 1, ScannedCount: 1, LastEvaluatedKey: { pk: { S: RAW_PLACEHOLDER } } });
   assert.equal(out, `{"Items":[${ITEM}],"Count":1,"ScannedCount":1,"LastEvaluatedKey":{"pk":{"S":${JSON.stringify(RAW_PLACEHOLDER)}}}}`);

@@ -48,13 +48,16 @@ export function writeJson(shape: Shape, v: unknown): string {
   const text = JSON.stringify(wire) ?? 'null';
   if (raws === undefined) return text;
   // Converting and JSON.stringify visit members in the same order, so the n-th placeholder is the n-th text.
-  const pieces = text.split(RAW_QUOTED);
-  if (pieces.length === raws.length + 1) {
-    let out = pieces[0]!;
-    for (let i = 0; i < raws.length; i++) out += raws[i] + pieces[i + 1]!;
-    return out;
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < raws.length; i++) {
+    const at = text.indexOf(RAW_QUOTED, from);
+    if (at < 0) return JSON.stringify(toJsonWire(shape, v)) ?? 'null';
+    out += text.slice(from, at) + raws[i]!;
+    from = at + RAW_QUOTED.length;
   }
-  return JSON.stringify(toJsonWire(shape, v)) ?? 'null';
+  if (text.indexOf(RAW_QUOTED, from) >= 0) return JSON.stringify(toJsonWire(shape, v)) ?? 'null';
+  return out + text.slice(from);
 }
 
 /** The wire form of `v` as a value of `shape` (for callers that add members of their own, like `__type`). */
@@ -147,9 +150,25 @@ function structureConverter(shape: Shape): ConvertFn {
   };
 }
 
+/** The texts of a list whose every element is RawJson (a Query's or Scan's Items), else undefined. */
+function allRaw(arr: readonly unknown[]): string[] | undefined {
+  if (arr.length === 0 || !(arr[0] instanceof RawJson)) return undefined;
+  const texts: string[] = [];
+  for (const x of arr) {
+    if (!(x instanceof RawJson)) return undefined;
+    texts.push(x.text);
+  }
+  return texts;
+}
+
 function listConverter(item: ConverterPlan): ConvertFn {
   return (v) => {
     const arr = v as readonly unknown[];
+    // A list of stored items is spliced as one text: one placeholder instead of one per item.
+    if (!rawParsed) {
+      const texts = allRaw(arr);
+      if (texts) return rawWire(new RawJson(`[${texts.join(',')}]`));
+    }
     let out: unknown[] | undefined;
     for (let i = 0; i < arr.length; i++) {
       const x = arr[i];

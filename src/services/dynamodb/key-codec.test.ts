@@ -51,3 +51,11 @@ test('prefix bounds and successors', () => {
   assert.ok(Buffer.compare(successor(Buffer.from('a')), Buffer.from('a\u0001')) < 0);
   assert.equal(partitionHash(Buffer.from('x')), partitionHash(Buffer.from('x')));
 });
+
+test('a number in canonical form encodes as the same number in any other spelling', () => {
+  const pairs: [string, string][] = [
+    ['100', '1E2'], ['-100', '-1.00e2'], ['0.05', '5e-2'], ['-0.005', '-.005'], ['10.25', '1025E-2'], ['0', '-0.0'],
+    ['123456789012345678901234567890', '1.23456789012345678901234567890E29'], ['7', '007'], ['1000000', '1e6'],
+  ];
+  for (const [plain, other] of pairs) assert.ok(encodeNumber(plain).equals(encodeNumber(other)), `${plain} = ${other}`);
+});

@@ -28,6 +28,7 @@ function invalid(text: string): ServiceError {
 
 /** Parses and checks a number as DynamoDB does; throws its ValidationException. */
 export function parseNumber(text: string): DecimalNumber {
+  if (isCanonicalPlain(text)) return parsePlain(text);
   const m = NUMBER.exec(text);
   if (!m || (m[2] === '' && (m[3] === undefined || m[3] === ''))) {
     if (text === '') throw new ServiceError('ValidationException', 'The parameter cannot be converted to a numeric value');
@@ -49,6 +50,26 @@ export function parseNumber(text: string): DecimalNumber {
   if (exp > MAX_EXP) throw new ServiceError('ValidationException', 'Number overflow. Attempting to store a number with magnitude larger than supported range');
   if (exp < MIN_EXP) throw new ServiceError('ValidationException', 'Number underflow. Attempting to store a number with magnitude smaller than supported range');
   return { neg: m[1] === '-', digits: all, exp };
+}
+
+/** parseNumber of a text in canonical plain form (isCanonicalPlain), without the regular expression. */
+function parsePlain(text: string): DecimalNumber {
+  const neg = text.charCodeAt(0) === 45;
+  const start = neg ? 1 : 0;
+  if (text.length === start + 1 && text.charCodeAt(start) === 48) return { neg: false, digits: '', exp: 0 };
+  const dot = text.indexOf('.', start);
+  if (text.charCodeAt(start) === 48) {
+    // 0.000ddd: the fraction's leading zeros only lower the exponent.
+    let s = dot + 1;
+    while (text.charCodeAt(s) === 48) s++;
+    return { neg, digits: text.slice(s), exp: dot + 1 - s };
+  }
+  const intEnd = dot < 0 ? text.length : dot;
+  if (dot >= 0) return { neg, digits: text.slice(start, dot) + text.slice(dot + 1), exp: intEnd - start };
+  // An integer: its trailing zeros only raise the exponent.
+  let end = intEnd;
+  while (text.charCodeAt(end - 1) === 48) end--;
+  return { neg, digits: text.slice(start, end), exp: intEnd - start };
 }
 
 /** The canonical text of a parsed number, as DynamoDB returns it. */

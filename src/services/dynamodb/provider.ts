@@ -24,6 +24,7 @@ export class DynamoDbProvider implements M.DynamoDbOperations {
 
   constructor(readonly env: ServiceEnv) {
     this.store = new DynamoStore(env.storage, env.clock);
+    this.store.itemCollectionLimit = env.config.dynamodbItemCollectionLimit ?? this.store.itemCollectionLimit;
     this.backups = new BackupStore(env.storage);
   }
 

@@ -10,6 +10,7 @@ import type { Storage } from '../../state/storage.js';
 import type { TableMeta } from './table-meta.js';
 import type { Clock } from '../../shared/clock.js';
 import { StreamLog, STREAM_MIGRATION } from './stream-log.js';
+import { DYNAMODB_ITEM_COLLECTION_LIMIT } from '../../config.js';
 
 const MIGRATIONS = [
   `CREATE TABLE ddb_tables (
@@ -72,6 +73,8 @@ export class DynamoStore {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly rawStatements = new Map<string, Database.Statement>();
   private readonly s;
+  /** The item collection size limit in bytes (tables with local secondary indexes; AWS: 10 GB). */
+  itemCollectionLimit = DYNAMODB_ITEM_COLLECTION_LIMIT;
   /** One transaction wrapper for every write: db.transaction() builds a new function each call. */
   private readonly tx: <T>(fn: () => T) => T;
 

@@ -6,6 +6,7 @@
 import type { Item } from './expressions/index.js';
 import { itemSize } from './expressions/index.js';
 import { indexKeyOf, projectIndexItem, sameKey } from './keys.js';
+import { checkItemCollectionSize } from './item-collections.js';
 import type { DynamoStore, StoredKey, StoredTable } from './store.js';
 import type { ChangeCause } from './stream-log.js';
 
@@ -42,8 +43,19 @@ export interface PreparedItem {
 }
 
 /**
+ * Whether writeItem on this table writes the base row alone (no stream record, no index
+ * rows, no check after the write): one statement, which single-item writes run without
+ * a transaction of their own (items.ts runAlone). Anything writeItem comes to do besides
+ * that row for some table must make this false for it.
+ */
+export function writesBaseRowOnly(t: StoredTable): boolean {
+  return t.meta.indexes.length === 0 && t.meta.stream?.enabled !== true;
+}
+
+/**
  * Writes `next` at `key` (or deletes the item when `next` is undefined), given the
- * item stored before (`old`), and maintains the index rows. Run inside a transaction.
+ * item stored before (`old`), and maintains the index rows. Run inside a transaction:
+ * a put that leaves an item collection past its limit throws, undoing the write.
  */
 export function writeItem(store: DynamoStore, t: StoredTable, key: StoredKey, old: Item | undefined, oldSize: number, next: PreparedItem | undefined, cap?: Capacity, cause: ChangeCause = 'request'): void {
   if (t.meta.stream?.enabled) store.streams.record(t, old, next, store.clock.now(), cause);
@@ -65,4 +77,5 @@ export function writeItem(store: DynamoStore, t: StoredTable, key: StoredKey, ol
       if (cap) cap.addIndex(ix.name, ix.global, writeUnits(size));
     }
   }
+  if (next && meta.indexes.length > 0) checkItemCollectionSize(store, t, key);
 }

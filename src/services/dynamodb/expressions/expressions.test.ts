@@ -300,3 +300,22 @@ test('compiled expressions are cached by text and still bind fresh values', () =
   assert.equal(evaluateCondition(a.condition!, { x: N('1') }), true);
   assert.equal(evaluateCondition(b.condition!, { x: N('1') }), false);
 });
+
+test('arithmetic: counters add as integers, anything else exactly as decimals', () => {
+  const add = (a: string, b: string, op = '+') => (applyUpdate(compileExpressions({
+    UpdateExpression: `SET x = x ${op} :b`, ExpressionAttributeValues: { ':b': N(b) },
+  }).update!, { x: N(a) }).x as { N: string }).N;
+  assert.equal(add('41', '1'), '42');
+  assert.equal(add('999999999999999', '1'), '1000000000000000');
+  assert.equal(add('-5', '-5', '-'), '0');
+  assert.equal(add('5', '7', '-'), '-2');
+  assert.equal(add('9999999999999999', '1'), '10000000000000000');
+  assert.equal(add('12345678901234567890', '1'), '12345678901234567891');
+  assert.equal(add('0.5', '1'), '1.5');
+  assert.equal(add('1.25', '0.75'), '2');
+  assert.equal(add('99999999999999999999999999999999999999', '0', '-'), '99999999999999999999999999999999999999');
+  assert.equal(add('99999999999999999999999999999999999999', '1'), '100000000000000000000000000000000000000');
+  assert.equal(message(() => add('99999999999999999999999999999999999999', '0.1')), 'Attempting to store more than 38 significant digits in a Number');
+  const added = applyUpdate(compileExpressions({ UpdateExpression: 'ADD x :b, y :b', ExpressionAttributeValues: { ':b': N('10') } }).update!, { x: N('-3') });
+  assert.deepEqual(added, { x: N('7'), y: N('10') });
+});

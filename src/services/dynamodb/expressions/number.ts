@@ -70,6 +70,7 @@ export function formatDecimal(d: Decimal): string {
 
 /** Parses, range-checks and canonicalizes a wire number string. */
 export function canonicalNumber(text: string): string {
+  if (isCanonicalPlain(text)) return text;
   return formatDecimal(checkDecimal(parseDecimal(text)));
 }
 
@@ -89,6 +90,39 @@ export function addDecimal(a: Decimal, b: Decimal): Decimal {
 /** a - b, exact. */
 export function subtractDecimal(a: Decimal, b: Decimal): Decimal {
   return addDecimal(a, { coef: -b.coef, exp: b.exp });
+}
+
+/** Up to this many characters an integer text holds at most 15 digits: sums stay exact in a double. */
+const SMALL_INT_CHARS = 15;
+
+/** The value of an integer text of at most 15 characters (-?[0-9]+), else undefined. */
+function smallInt(text: string): number | undefined {
+  const n = text.length;
+  if (n === 0 || n > SMALL_INT_CHARS) return undefined;
+  const start = text.charCodeAt(0) === 45 ? 1 : 0;
+  if (start === n) return undefined;
+  for (let i = start; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+  }
+  return Number(text);
+}
+
+/**
+ * The canonical text of a + b (or a - b) for two wire number texts, exact and range-checked.
+ * Integers of up to 15 digits (counters, the usual operands) add as doubles, where every
+ * such sum is exact and within DynamoDB's range; anything else goes through the decimals.
+ */
+export function addNumberText(a: string, b: string, subtract = false): string {
+  const x = smallInt(a);
+  if (x !== undefined) {
+    const y = smallInt(b);
+    // String() of an integer below 1e21 is its plain digits; of -0 it is "0".
+    if (y !== undefined) return String(subtract ? x - y : x + y);
+  }
+  const d = parseDecimal(a);
+  const e = parseDecimal(b);
+  return formatDecimal(checkDecimal(subtract ? subtractDecimal(d, e) : addDecimal(d, e)));
 }
 
 /** -1, 0 or 1. */

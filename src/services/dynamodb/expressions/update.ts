@@ -6,7 +6,7 @@
 import { ServiceError } from '../../../shared/errors.js';
 import type { AttributeValue, DocumentPath, Item, Operand, UpdateActions } from './types.js';
 import { resolvePath } from './evaluate.js';
-import { addDecimal, subtractDecimal, parseDecimal, checkDecimal, formatDecimal, compareNumberText } from './number.js';
+import { addNumberText, canonicalNumber, compareNumberText } from './number.js';
 
 const INCORRECT_TYPE = 'An operand in the update expression has an incorrect data type';
 const MISSING_ATTRIBUTE = 'The provided expression refers to an attribute that does not exist in the item';
@@ -35,16 +35,24 @@ function operandValue(op: Operand, item: Item): AttributeValue {
       const a = operandValue(op.left, item);
       const b = operandValue(op.right, item);
       if (!('N' in a) || !('N' in b)) throw validation(INCORRECT_TYPE);
-      const x = parseDecimal(a.N);
-      const y = parseDecimal(b.N);
-      return { N: formatDecimal(checkDecimal(op.kind === 'plus' ? addDecimal(x, y) : subtractDecimal(x, y))) };
+      return { N: addNumberText(a.N, b.N, op.kind === 'minus') };
     }
     case 'size': throw validation(INCORRECT_TYPE);
   }
 }
 
+/**
+ * What one applyUpdate call tracks, created on first need: the containers already
+ * copied (a nested path copies its containers once), and list elements to remove.
+ */
+interface Work {
+  copied: Set<AttributeValue> | undefined;
+  listRemovals: Map<AttributeValue[], number[]> | undefined;
+}
+
 /** Copies the containers along a path so that writing below it leaves the original item untouched. */
-function copyContainer(v: AttributeValue, copied: WeakSet<AttributeValue>): AttributeValue {
+function copyContainer(v: AttributeValue, w: Work): AttributeValue {
+  const copied = (w.copied ??= new Set());
   if (copied.has(v)) return v;
   let out = v;
   if ('M' in v) out = { M: { ...v.M } };
@@ -54,12 +62,12 @@ function copyContainer(v: AttributeValue, copied: WeakSet<AttributeValue>): Attr
 }
 
 /** The container that holds the last step of path in the (copied) new item, copying on the way; undefined when absent or not a container. */
-function parentFor(item: Item, path: DocumentPath, copied: WeakSet<AttributeValue>): AttributeValue | undefined {
+function parentFor(item: Item, path: DocumentPath, w: Work): AttributeValue | undefined {
   const head = path[0] as string;
   if (path.length === 1) return undefined;
   let cur = item[head];
   if (cur === undefined) return undefined;
-  cur = copyContainer(cur, copied);
+  cur = copyContainer(cur, w);
   item[head] = cur;
   for (let i = 1; i < path.length - 1; i++) {
     const step = path[i]!;
@@ -68,13 +76,13 @@ function parentFor(item: Item, path: DocumentPath, copied: WeakSet<AttributeValu
       if (!('L' in cur)) return undefined;
       next = cur.L[step];
       if (next === undefined) return undefined;
-      next = copyContainer(next, copied);
+      next = copyContainer(next, w);
       cur.L[step] = next;
     } else {
       if (!('M' in cur)) return undefined;
       next = Object.prototype.hasOwnProperty.call(cur.M, step) ? cur.M[step] : undefined;
       if (next === undefined) return undefined;
-      next = copyContainer(next, copied);
+      next = copyContainer(next, w);
       cur.M[step] = next;
     }
     cur = next;
@@ -82,9 +90,9 @@ function parentFor(item: Item, path: DocumentPath, copied: WeakSet<AttributeValu
   return cur;
 }
 
-function setAt(item: Item, path: DocumentPath, value: AttributeValue, copied: WeakSet<AttributeValue>): void {
+function setAt(item: Item, path: DocumentPath, value: AttributeValue, w: Work): void {
   if (path.length === 1) { item[path[0] as string] = value; return; }
-  const parent = parentFor(item, path, copied);
+  const parent = parentFor(item, path, w);
   const last = path[path.length - 1]!;
   if (parent === undefined) throw validation(INVALID_PATH);
   if (typeof last === 'number') {
@@ -98,16 +106,17 @@ function setAt(item: Item, path: DocumentPath, value: AttributeValue, copied: We
   }
 }
 
-function removeAt(item: Item, path: DocumentPath, listRemovals: Map<AttributeValue[], number[]>, copied: WeakSet<AttributeValue>): void {
+function removeAt(item: Item, path: DocumentPath, w: Work): void {
   if (path.length === 1) { delete item[path[0] as string]; return; }
-  const parent = parentFor(item, path, copied);
+  const parent = parentFor(item, path, w);
   if (parent === undefined) return;
   const last = path[path.length - 1]!;
   if (typeof last === 'number') {
     if (!('L' in parent)) return;
-    const list = listRemovals.get(parent.L) ?? [];
+    const removals = (w.listRemovals ??= new Map());
+    const list = removals.get(parent.L) ?? [];
     list.push(last);
-    listRemovals.set(parent.L, list);
+    removals.set(parent.L, list);
   } else if ('M' in parent) {
     delete parent.M[last];
   }
@@ -136,48 +145,54 @@ function difference(current: AttributeValue, del: AttributeValue): AttributeValu
 }
 
 /** Removes list elements by their original indexes, highest first. */
-function flushRemovals(listRemovals: Map<AttributeValue[], number[]>): void {
-  for (const [list, indexes] of listRemovals) {
+function flushRemovals(w: Work): void {
+  const removals = w.listRemovals;
+  if (removals === undefined) return;
+  for (const [list, indexes] of removals) {
     indexes.sort((a, b) => b - a);
     for (const i of indexes) if (i < list.length) list.splice(i, 1);
   }
-  listRemovals.clear();
+  removals.clear();
 }
 
 /** Applies the update actions to a copy of the item and returns the new item. */
 export function applyUpdate(actions: UpdateActions, item: Item): Item {
   const out: Item = { ...item };
-  const copied = new WeakSet<AttributeValue>();
+  const w: Work = { copied: undefined, listRemovals: undefined };
   // Every SET operand reads the item as it was before this update.
-  const setValues = actions.set.map((a) => operandValue(a.value, item));
-  actions.set.forEach((a, i) => setAt(out, a.path, setValues[i]!, copied));
+  const set = actions.set;
+  if (set.length === 1) setAt(out, set[0]!.path, operandValue(set[0]!.value, item), w);
+  else if (set.length > 1) {
+    const values: AttributeValue[] = [];
+    for (const a of set) values.push(operandValue(a.value, item));
+    for (let i = 0; i < set.length; i++) setAt(out, set[i]!.path, values[i]!, w);
+  }
 
-  const listRemovals = new Map<AttributeValue[], number[]>();
-  for (const path of actions.remove) removeAt(out, path, listRemovals, copied);
-  flushRemovals(listRemovals);
+  for (const path of actions.remove) removeAt(out, path, w);
+  flushRemovals(w);
 
   for (const a of actions.add) {
     const current = resolvePath(out, a.path);
     let next: AttributeValue;
     if (current === undefined) {
-      next = 'N' in a.value ? { N: formatDecimal(checkDecimal(parseDecimal(a.value.N))) } : a.value;
+      next = 'N' in a.value ? { N: canonicalNumber(a.value.N) } : a.value;
     } else if ('N' in current && 'N' in a.value) {
-      next = { N: formatDecimal(checkDecimal(addDecimal(parseDecimal(current.N), parseDecimal(a.value.N)))) };
+      next = { N: addNumberText(current.N, a.value.N) };
     } else if (actions.legacy && 'L' in current && 'L' in a.value) {
       next = { L: [...current.L, ...a.value.L] };
     } else {
       next = union(current, a.value);
     }
-    setAt(out, a.path, next, copied);
+    setAt(out, a.path, next, w);
   }
 
   for (const a of actions.delete) {
     const current = resolvePath(out, a.path);
     if (current === undefined) continue;
     const next = difference(current, a.value);
-    if (next === undefined) removeAt(out, a.path, listRemovals, copied);
-    else setAt(out, a.path, next, copied);
+    if (next === undefined) removeAt(out, a.path, w);
+    else setAt(out, a.path, next, w);
   }
-  flushRemovals(listRemovals);
+  flushRemovals(w);
   return out;
 }

@@ -178,6 +178,7 @@ export function transactWriteItems(store: DynamoStore, ctx: RequestContext, inpu
     const reasons: CancellationReason[] = [];
     let failed = false;
     const staged: Array<() => void> = [];
+    const cancel = () => new ServiceError('TransactionCanceledException', `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((r) => r.Code).join(', ')}]`, { fields: { CancellationReasons: reasons } });
     for (const { plan, returnOld } of plans) {
       const { item: old, size } = readStored(store, plan);
       if (plan.condition && !evaluateCondition(plan.condition, old)) {
@@ -193,10 +194,18 @@ export function transactWriteItems(store: DynamoStore, ctx: RequestContext, inpu
       }
       try {
         const next = plan.next(old);
+        const at = reasons.length;
         staged.push(() => {
           let cap = caps.get(plan.t.meta.name);
           if (!cap) caps.set(plan.t.meta.name, (cap = new Capacity()));
-          writeItem(store, plan.t, plan.key, old, size, next, cap);
+          try {
+            writeItem(store, plan.t, plan.key, old, size, next, cap);
+          } catch (e) {
+            if (!isServiceError(e) || e.code !== 'ItemCollectionSizeLimitExceededException') throw e;
+            // API reference, TransactWriteItems: cancellation reason "Code: ItemCollectionSizeLimitExceeded, Message: Collection size exceeded."
+            reasons[at] = { Code: 'ItemCollectionSizeLimitExceeded', Message: e.message };
+            throw cancel();
+          }
         });
         reasons.push({ Code: 'None' });
       } catch (e) {
@@ -205,9 +214,7 @@ export function transactWriteItems(store: DynamoStore, ctx: RequestContext, inpu
         reasons.push({ Code: 'ValidationError', Message: e.message });
       }
     }
-    if (failed) {
-      throw new ServiceError('TransactionCanceledException', `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((r) => r.Code).join(', ')}]`, { fields: { CancellationReasons: reasons } });
-    }
+    if (failed) throw cancel();
     for (const write of staged) write();
     if (input.ClientRequestToken !== undefined) store.recordTransactToken(ctx.account, ctx.region, input.ClientRequestToken, fingerprint!, now + TOKEN_TTL_MS);
   });

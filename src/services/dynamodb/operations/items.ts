@@ -17,7 +17,7 @@ import {
 import { validateItem, serializeItem, deserializeItem, rawItem } from '../item-codec.js';
 import { keyOfItem, keyOfKey, checkIndexKeys, keyAttributes } from '../keys.js';
 import { requireTable, consumedCapacity, checkNotMixed, wantsCapacity } from '../common.js';
-import { Capacity, writeItem, readUnits, type PreparedItem } from '../writes.js';
+import { Capacity, writeItem, writesBaseRowOnly, readUnits, type PreparedItem } from '../writes.js';
 import type { DynamoStore, StoredKey, StoredTable } from '../store.js';
 import { itemCollectionMetrics } from '../item-collections.js';
 
@@ -158,7 +158,19 @@ function needsOldItem(plan: WritePlan, wantOld: boolean): boolean {
   return wantOld || plan.kind !== 'Put' || plan.condition !== undefined || plan.t.meta.stream?.enabled === true || plan.t.meta.indexes.length > 0;
 }
 
-/** Runs one planned write: reads the stored item, checks the condition, writes. Call inside a transaction. */
+/**
+ * Runs a planned single-item write: in a transaction when it writes more than the base
+ * row (a stream record, index rows). A write of the base row alone is one statement,
+ * atomic on its own, and the reads before it need no transaction either: the process
+ * holds the database's only connection (EXCLUSIVE locking) and nothing yields between
+ * the read and the write, so no other write can come between them. BEGIN and COMMIT
+ * as statements of their own cost more than the point read and the write together.
+ */
+function runAlone<T>(store: DynamoStore, plan: WritePlan, run: () => T): T {
+  return writesBaseRowOnly(plan.t) ? run() : store.transaction(run);
+}
+
+/** Runs one planned write: reads the stored item, checks the condition, writes. Call inside a transaction (or alone: see runAlone). */
 export function runWrite(store: DynamoStore, plan: WritePlan, returnOldOnFailure: boolean, cap?: Capacity, wantOld = true): { old: Item | undefined; next: PreparedItem | undefined } {
   if (!needsOldItem(plan, wantOld)) {
     const next = plan.next(undefined);
@@ -186,8 +198,7 @@ export function putItem(store: DynamoStore, ctx: RequestContext, input: PutItemI
   const cap = wantsCapacity(input.ReturnConsumedCapacity) ? new Capacity() : undefined;
   const wantOld = input.ReturnValues === 'ALL_OLD';
   const run = () => runWrite(store, plan, input.ReturnValuesOnConditionCheckFailure === 'ALL_OLD', cap, wantOld);
-  // A plain Put is one INSERT, atomic on its own; anything that reads first runs in a transaction.
-  const { old } = !cap && !needsOldItem(plan, wantOld) ? run() : store.transaction(run);
+  const { old } = runAlone(store, plan, run);
   const out: PutItemOutput = {};
   if (input.ReturnValues === 'ALL_OLD' && old) out.Attributes = old;
   return withWriteMetrics(store, out, input, plan, cap);
@@ -198,7 +209,7 @@ export function deleteItem(store: DynamoStore, ctx: RequestContext, input: Delet
   checkReturnValues(input.ReturnValues, ['NONE', 'ALL_OLD']);
   const plan = planDelete(store, ctx, input as never);
   const cap = wantsCapacity(input.ReturnConsumedCapacity) ? new Capacity() : undefined;
-  const { old } = store.transaction(() => runWrite(store, plan, input.ReturnValuesOnConditionCheckFailure === 'ALL_OLD', cap));
+  const { old } = runAlone(store, plan, () => runWrite(store, plan, input.ReturnValuesOnConditionCheckFailure === 'ALL_OLD', cap));
   const out: DeleteItemOutput = {};
   if (input.ReturnValues === 'ALL_OLD' && old) out.Attributes = old;
   return withWriteMetrics(store, out, input, plan, cap);
@@ -208,7 +219,7 @@ export function deleteItem(store: DynamoStore, ctx: RequestContext, input: Delet
 export function updateItem(store: DynamoStore, ctx: RequestContext, input: UpdateItemInput): UpdateItemOutput {
   const plan = planUpdate(store, ctx, input as UpdateInput);
   const cap = wantsCapacity(input.ReturnConsumedCapacity) ? new Capacity() : undefined;
-  const { old, next } = store.transaction(() => runWrite(store, plan, input.ReturnValuesOnConditionCheckFailure === 'ALL_OLD', cap));
+  const { old, next } = runAlone(store, plan, () => runWrite(store, plan, input.ReturnValuesOnConditionCheckFailure === 'ALL_OLD', cap));
   const out: UpdateItemOutput = {};
   const rv = input.ReturnValues ?? 'NONE';
   let attributes: Item | undefined;

@@ -21,7 +21,7 @@ import type { IndexMeta, TableMeta } from '../table-meta.js';
 /** A Query or Scan page stops once this much item data was read (1 MB). */
 const PAGE_BYTES = 1024 * 1024;
 const HASH_SPACE = 2 ** 32;
-/** Up to this Limit a page's rows are fetched in one call (at most 65 x 400 KB). */
+/** Up to this Limit a page's rows are fetched in one call (at most 64 x 400 KB). */
 const ALL_ROWS_LIMIT = 64;
 
 function invalid(message: string): ServiceError {
@@ -288,14 +288,16 @@ export function query(store: DynamoStore, ctx: RequestContext, input: QueryInput
 
 /**
  * The rows of a page read. With a small Limit one statement call fetches at most
- * Limit + 1 rows (the one past the Limit tells that more follow), cheaper than stepping
- * an iterator row by row; otherwise an iterator, which the 1 MB page limit stops
- * without holding more than a page of (up to 400 KB) items in memory.
+ * Limit rows, cheaper than stepping an iterator row by row; otherwise an iterator,
+ * which the 1 MB page limit stops without holding more than a page of (up to 400 KB)
+ * items in memory. No row past the Limit is needed: a page that reaches its Limit
+ * names its last key whether or not more follow, and one that stops at 1 MB before
+ * its Limit finds the row that tells whether more follow among the first Limit.
  */
 function pageRows(store: DynamoStore, sql: string, params: unknown[], limit: number | undefined): Iterable<PageRow> {
   if (limit === undefined) return store.rawStatement(sql).iterate(...params) as IterableIterator<PageRow>;
   const st = store.rawStatement(`${sql} LIMIT ?`);
-  return (limit <= ALL_ROWS_LIMIT ? st.all(...params, limit + 1) : st.iterate(...params, limit + 1)) as Iterable<PageRow>;
+  return (limit <= ALL_ROWS_LIMIT ? st.all(...params, limit) : st.iterate(...params, limit)) as Iterable<PageRow>;
 }
 
 /** Scan. */
