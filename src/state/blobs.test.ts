@@ -276,6 +276,57 @@ test('deleteInline joins the caller\'s transaction (undone by its rollback) and 
   db.close();
 });
 
+test('writeRow stores a small body in the caller\'s transaction: a rollback leaves no row, a commit keeps it', () => {
+  const { db, blobs } = withDatabase();
+  assert.equal(blobs.rowLimit, 64 * 1024);
+  let lost = '';
+  assert.throws(() => db.transaction(() => {
+    lost = blobs.writeRow(Buffer.from('lost')).id;
+    assert.equal(blobs.readBuffer(lost).toString(), 'lost');
+    throw new Error('rolled back');
+  })(), { message: 'rolled back' });
+  assert.equal(blobs.has(lost), false);
+  assert.throws(() => blobs.readBuffer(lost), { code: 'ENOENT' });
+  const kept = db.transaction(() => blobs.writeRow(Buffer.from('kept')))();
+  assert.notEqual(kept.id, lost);
+  assert.deepEqual([kept.size, blobs.readBuffer(kept.id).toString()], [4, 'kept']);
+  assert.throws(() => blobs.writeRow(Buffer.alloc(64 * 1024 + 1)), { message: 'a blob of 65537 bytes cannot be a database row' });
+  assert.equal(blobs.writeRow(Buffer.alloc(64 * 1024)).size, 64 * 1024);
+  assert.deepEqual(files(blobs.dir), []);
+  db.close();
+  const plain = new BlobStore(join(root, 'plain'));
+  assert.equal(plain.rowLimit, 0);
+  assert.throws(() => plain.writeRow(Buffer.from('x')), { message: 'a blob of 1 bytes cannot be a database row' });
+});
+
+test('whole reads of database blobs are kept in memory until the blob is deleted or cleared; reads inside a transaction are not', async () => {
+  const { db, blobs } = withDatabase();
+  const a = blobs.writeBuffer(Buffer.from('aaa'));
+  const b = blobs.writeBuffer(Buffer.from('bbb'));
+  const c = blobs.writeBuffer(Buffer.from('ccc'));
+  const drop = db.prepare('DELETE FROM blobs_inline WHERE id = ?');
+  // Read outside a transaction: kept (the row gone behind the store's back still reads).
+  assert.equal(blobs.readBuffer(a.id).toString(), 'aaa');
+  drop.run(Number(a.id.slice(1)));
+  assert.equal(blobs.readBuffer(a.id).toString(), 'aaa');
+  // Read inside one: not kept.
+  db.transaction(() => assert.equal(blobs.readBuffer(b.id).toString(), 'bbb'))();
+  drop.run(Number(b.id.slice(1)));
+  assert.throws(() => blobs.readBuffer(b.id), { code: 'ENOENT' });
+  // A delete drops the kept copy, even one later rolled back (the row then reads again).
+  assert.equal(blobs.readBuffer(c.id).toString(), 'ccc');
+  assert.throws(() => db.transaction(() => {
+    blobs.deleteInline(c.id);
+    throw new Error('rolled back');
+  })(), { message: 'rolled back' });
+  assert.equal(blobs.readBuffer(c.id).toString(), 'ccc');
+  await blobs.delete(c.id);
+  assert.throws(() => blobs.readBuffer(c.id), { code: 'ENOENT' });
+  blobs.clear();
+  assert.throws(() => blobs.readBuffer(a.id), { code: 'ENOENT' });
+  db.close();
+});
+
 test('database blob ids are validated like file ids', () => {
   const { db, blobs } = withDatabase();
   for (const id of ['i0', 'i01', 'i-1', 'i1x', 'i', 'i1.5', 'i99999999999999999999']) {

@@ -33,6 +33,12 @@ const READ_CHUNK = 1024 * 1024;
  * written, so an open descriptor stays right until the blob is deleted.
  */
 const OPEN_FILES = 64;
+/**
+ * Database blobs read whole (readBuffer) kept in memory, the oldest dropped first, up
+ * to this many bytes in all: a read of one is then a map lookup instead of a statement
+ * and a copy. Blobs never change once written, so a kept copy stays right until deleted.
+ */
+const KEPT_ROW_BYTES = 8 * 1024 * 1024;
 
 /** An open blob: its descriptor and size. */
 interface OpenBlob {
@@ -93,6 +99,10 @@ export class BlobStore {
   /** Descriptors of blobs read whole, oldest first (at most OPEN_FILES). */
   private readonly open = new Map<string, OpenBlob>();
   private readonly inline: InlineStatements | undefined;
+  private readonly db: Database.Database | undefined;
+  /** Database blobs read whole, by id, oldest first (KEPT_ROW_BYTES in all at most). */
+  private readonly kept = new Map<string, Buffer>();
+  private keptBytes = 0;
   /**
    * The next row id of a small blob: ids only grow within a process, so an id read
    * before its blob was deleted can never name a newer blob.
@@ -104,6 +114,7 @@ export class BlobStore {
     // Partial writes of a process that died mid-upload are never part of any state.
     rmSync(join(dir, 'tmp'), { recursive: true, force: true });
     mkdirSync(join(dir, 'tmp'), { recursive: true });
+    this.db = db;
     if (db) {
       this.inline = {
         insert: db.prepare('INSERT INTO blobs_inline (id, data) VALUES (?, ?)'),
@@ -217,6 +228,24 @@ export class BlobStore {
     return { id, size };
   }
 
+  /**
+   * The largest body writeRow takes (0 without a database): a caller may hold a body
+   * up to this size in memory and store it inside its own transaction.
+   */
+  get rowLimit(): number {
+    return this.inline ? SMALL_WRITE : 0;
+  }
+
+  /**
+   * Stores a small body (at most rowLimit bytes) as a database row: inside the caller's
+   * transaction it is part of it, so a rollback leaves no blob behind and a commit
+   * stores blob and referring rows at once.
+   */
+  writeRow(data: Buffer): BlobInfo {
+    if (!this.inline || data.length > SMALL_WRITE) throw new Error(`a blob of ${data.length} bytes cannot be a database row`);
+    return this.writeInline(data);
+  }
+
   /** Writes bytes already in memory to a new blob. */
   writeBuffer(data: Buffer): BlobInfo {
     if (this.inline && data.length <= SMALL_WRITE) return this.writeInline(data);
@@ -271,8 +300,15 @@ export class BlobStore {
 
   /** A blob's bytes in memory (for small blobs only). */
   readBuffer(id: string): Buffer {
+    const kept = this.kept.get(id);
+    if (kept !== undefined) return kept;
     const row = BlobStore.rowOf(id);
-    if (row > 0) return this.inlineData(id, row);
+    if (row > 0) {
+      const data = this.inlineData(id, row);
+      // Only committed rows are kept: a row read inside a transaction may yet be rolled back.
+      if (!this.db!.inTransaction) this.keep(id, data);
+      return data;
+    }
     let blob = this.open.get(id);
     if (blob === undefined) {
       const fd = openSync(this.pathOf(id), 'r');
@@ -293,6 +329,17 @@ export class BlobStore {
       at += n;
     }
     return at === blob.size ? data : data.subarray(0, at);
+  }
+
+  private keep(id: string, data: Buffer): void {
+    if (data.length > KEPT_ROW_BYTES) return;
+    while (this.keptBytes + data.length > KEPT_ROW_BYTES) {
+      const oldest = this.kept.keys().next().value as string;
+      this.keptBytes -= this.kept.get(oldest)!.length;
+      this.kept.delete(oldest);
+    }
+    this.kept.set(id, data);
+    this.keptBytes += data.length;
   }
 
   /** Closes a blob's cached descriptor, if any. */
@@ -347,6 +394,11 @@ export class BlobStore {
   deleteInline(id: string): boolean {
     const row = BlobStore.rowOf(id);
     if (row < 0) return false;
+    const kept = this.kept.get(id);
+    if (kept !== undefined) {
+      this.kept.delete(id);
+      this.keptBytes -= kept.length;
+    }
     try {
       this.inline?.delete.run(row);
     } catch {
@@ -358,6 +410,8 @@ export class BlobStore {
   /** Removes every blob (reset). */
   clear(): void {
     this.inline?.clear.run();
+    this.kept.clear();
+    this.keptBytes = 0;
     closeAll(this.open);
     rmSync(this.dir, { recursive: true, force: true });
     this.shards.clear();

@@ -52,8 +52,13 @@ interface Router {
 }
 
 const routers = new WeakMap<ServiceModel, Router>();
-// resolveOperation stores the labels it decoded, so that parseRequest does not match the path again.
-const matchedLabels = new WeakMap<WireRequest, RouteMatch>();
+/**
+ * resolveRestOperation keeps the match on the request, so that parseRequest does not match
+ * the path again (a property of the request object: a WeakMap entry per request cost more
+ * than the match itself, mostly in garbage collection).
+ */
+const MATCH = Symbol('restMatch');
+type Matched = WireRequest & { [MATCH]?: RouteMatch };
 
 function compileTemplate(op: Operation, order: number): Route {
   const uri = op.http.requestUri;
@@ -272,13 +277,13 @@ export function matchOperation(req: WireRequest, model: ServiceModel): RouteMatc
 export function resolveRestOperation(req: WireRequest, model: ServiceModel): Operation | undefined {
   const match = matchOperation(req, model);
   if (!match) return undefined;
-  matchedLabels.set(req, match);
+  (req as Matched)[MATCH] = match;
   return match.op;
 }
 
 /** The decoded path labels of a request for an operation (remembered from routing, else matched now). */
 export function pathLabelsFor(req: WireRequest, op: Operation, model: ServiceModel): PathLabels {
-  const hit = matchedLabels.get(req);
+  const hit = (req as Matched)[MATCH];
   if (hit && hit.op === op) return hit.labels;
   const route = routerOf(model).byOperation.get(op);
   return (route && matchPath(route, splitPath(req.path))) ?? {};

@@ -15,6 +15,7 @@ import * as batch from './operations/batch.js';
 import * as partiql from './operations/partiql.js';
 import * as backups from './operations/backups.js';
 import { BackupStore } from './backup-store.js';
+import { GroupCommit } from '../../state/group-commit.js';
 
 /** The dynamodb provider. */
 export class DynamoDbProvider implements M.DynamoDbOperations {
@@ -22,8 +23,15 @@ export class DynamoDbProvider implements M.DynamoDbOperations {
   /** On-demand backups and PITR settings. */
   readonly backups: BackupStore;
 
+  /**
+   * Single-item writes of one event-loop turn (many connections under load) commit
+   * together, each in a savepoint of its own; each is answered after the commit.
+   */
+  private readonly writes: GroupCommit;
+
   constructor(readonly env: ServiceEnv) {
     this.store = new DynamoStore(env.storage, env.clock);
+    this.writes = new GroupCommit((fn) => this.store.transaction(fn), () => env.storage.db.inTransaction);
     this.store.itemCollectionLimit = env.config.dynamodbItemCollectionLimit ?? this.store.itemCollectionLimit;
     this.backups = new BackupStore(env.storage);
   }
@@ -41,10 +49,10 @@ export class DynamoDbProvider implements M.DynamoDbOperations {
   async updateTimeToLive(ctx: RequestContext, input: M.UpdateTimeToLiveInput): Promise<M.UpdateTimeToLiveOutput> { return tables.updateTimeToLive(this.store, ctx, input); }
   async describeTimeToLive(ctx: RequestContext, input: M.DescribeTimeToLiveInput): Promise<M.DescribeTimeToLiveOutput> { return tables.describeTimeToLive(this.store, ctx, input); }
 
-  async putItem(ctx: RequestContext, input: M.PutItemInput): Promise<M.PutItemOutput> { return items.putItem(this.store, ctx, input); }
+  async putItem(ctx: RequestContext, input: M.PutItemInput): Promise<M.PutItemOutput> { return this.writes.run(() => items.putItem(this.store, ctx, input)); }
   async getItem(ctx: RequestContext, input: M.GetItemInput): Promise<M.GetItemOutput> { return items.getItem(this.store, ctx, input, !ctx.internalCall); }
-  async updateItem(ctx: RequestContext, input: M.UpdateItemInput): Promise<M.UpdateItemOutput> { return items.updateItem(this.store, ctx, input); }
-  async deleteItem(ctx: RequestContext, input: M.DeleteItemInput): Promise<M.DeleteItemOutput> { return items.deleteItem(this.store, ctx, input); }
+  async updateItem(ctx: RequestContext, input: M.UpdateItemInput): Promise<M.UpdateItemOutput> { return this.writes.run(() => items.updateItem(this.store, ctx, input)); }
+  async deleteItem(ctx: RequestContext, input: M.DeleteItemInput): Promise<M.DeleteItemOutput> { return this.writes.run(() => items.deleteItem(this.store, ctx, input)); }
   async query(ctx: RequestContext, input: M.QueryInput): Promise<M.QueryOutput> { return reads.query(this.store, ctx, input, !ctx.internalCall); }
   async scan(ctx: RequestContext, input: M.ScanInput): Promise<M.ScanOutput> { return reads.scan(this.store, ctx, input, !ctx.internalCall); }
   async batchGetItem(ctx: RequestContext, input: M.BatchGetItemInput): Promise<M.BatchGetItemOutput> { return batch.batchGetItem(this.store, ctx, input, !ctx.internalCall); }

@@ -32,7 +32,7 @@ const seconds = (ms: number) => Math.floor(ms / 1000);
  * for an object with `etag` (unquoted) modified at `modified` (ms).
  * `names` gives the condition names to report (CopySource* for copies).
  */
-export function checkReadConditions(c: ReadConditions, etag: string, modified: number, lastModifiedHeader: string, names = READ_NAMES, notModified = true): void {
+export function checkReadConditions(c: ReadConditions, etag: string, modified: number, names = READ_NAMES, notModified = true): void {
   if (c.IfMatch !== undefined) {
     if (!etagMatches(c.IfMatch, etag)) throw preconditionFailed(names.ifMatch);
   } else if (c.IfUnmodifiedSince !== undefined && seconds(modified) > seconds(c.IfUnmodifiedSince.getTime())) {
@@ -48,7 +48,7 @@ export function checkReadConditions(c: ReadConditions, etag: string, modified: n
   }
   if (!unchanged) return;
   if (!notModified) throw preconditionFailed(failed);
-  throw new ServiceError('NotModified', 'Not Modified', { status: 304, headers: { ETag: `"${etag}"`, 'Last-Modified': lastModifiedHeader } });
+  throw new ServiceError('NotModified', 'Not Modified', { status: 304, headers: { ETag: `"${etag}"`, 'Last-Modified': new Date(modified).toUTCString() } });
 }
 
 /** Condition names as S3 reports them. */

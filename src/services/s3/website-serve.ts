@@ -173,7 +173,7 @@ function conditionalAnswer(req: WireRequest, row: ObjectRow, requestId: string):
     checkReadConditions({
       IfNoneMatch: typeof inm === 'string' ? inm : undefined,
       IfModifiedSince: typeof ims === 'string' && !Number.isNaN(Date.parse(ims)) ? new Date(ims) : undefined,
-    }, row.etag, row.modified, new Date(row.modified).toUTCString());
+    }, row.etag, row.modified);
     return undefined;
   } catch (e) {
     if (isServiceError(e) && e.status === 304) return { statusCode: 304, headers: { ...websiteIdHeaders(requestId), ETag: `"${row.etag}"`, 'Last-Modified': new Date(row.modified).toUTCString() } };

@@ -29,7 +29,7 @@ import { MessageEngine, type PreparedSend, type SendOutcome } from './messages.j
 import { attributeFilter } from './message-attributes.js';
 import { applyAttributes, defaultSettings, firstDifference, redriveAllowed, settingsAsAttributes, MAX_MESSAGE_SIZE } from './queue-attributes.js';
 import { checkBatch, failure } from './batch.js';
-import { GroupCommit } from './group-commit.js';
+import { GroupCommit } from '../../state/group-commit.js';
 
 const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
 const FIFO_NAME = /^[A-Za-z0-9_-]{1,75}\.fifo$/;
@@ -72,7 +72,7 @@ export class SqsProvider implements SqsOperations {
     this.store = new SqsStore(env.storage);
     this.messages = new MessageEngine(this.store, this.waiters, env.clock);
     this.moves = new MoveTasks(this.store, this.waiters, env.clock, () => env.storage.db.open);
-    this.sends = new GroupCommit((fn) => this.store.atomically(fn));
+    this.sends = new GroupCommit((fn) => this.store.atomically(fn), () => env.storage.db.inTransaction);
     env.storage.onReset(() => {
       this.waiters.clear();
       this.moves.clear();

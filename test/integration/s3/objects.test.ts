@@ -5,10 +5,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { request } from 'node:http';
 import {
   CreateBucketCommand, PutObjectCommand, GetObjectCommand, HeadObjectCommand, DeleteObjectCommand, DeleteObjectsCommand,
   CopyObjectCommand, ListObjectsCommand, ListObjectsV2Command,
 } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { fails } from '../../helpers/errors.js';
 import { s3Harness } from '../../helpers/harness.js';
 
@@ -242,4 +244,45 @@ test('ListObjects (v1): Marker and NextMarker with a delimiter, Owner on entries
   assert.deepEqual(second.Contents?.map((o) => o.Key), ['d e', 'e']);
   assert.equal(second.IsTruncated, false);
   assert.equal(second.NextMarker, undefined);
+});
+
+test('a PutObject cut off mid-body (small or past the in-memory size) stores nothing; the key takes a whole upload afterwards', async () => {
+  for (const [key, length] of [['cut-small', 2048], ['cut-large', 300 * 1024]] as const) {
+    const url = new URL(await getSignedUrl(s3, new PutObjectCommand({ Bucket: B, Key: key }), { expiresIn: 300 }));
+    await new Promise<void>((resolve) => {
+      const req = request(url, { method: 'PUT', headers: { 'content-length': String(length) } });
+      req.on('error', () => resolve());
+      req.on('response', (res) => { res.resume(); resolve(); });
+      req.write(Buffer.alloc(Math.min(length - 1, 128 * 1024), 1), () => setTimeout(() => req.destroy(), 50));
+    });
+    const missing = await fails(s3.send(new HeadObjectCommand({ Bucket: B, Key: key })));
+    assert.equal(missing.$metadata.httpStatusCode, 404);
+    await s3.send(new PutObjectCommand({ Bucket: B, Key: key, Body: 'whole' }));
+    const got = await s3.send(new GetObjectCommand({ Bucket: B, Key: key }));
+    assert.equal(await got.Body!.transformToString(), 'whole');
+  }
+});
+
+test('concurrent PutObjects (committed together) each store their own body and ETag; a failing one fails alone, a lost create race with 412', async () => {
+  const bodies = Array.from({ length: 40 }, (_, i) => `body ${i} `.repeat(i + 1));
+  const wrong = createHash('md5').update('something else').digest('base64');
+  const results = await Promise.allSettled(bodies.map((Body, i) => s3.send(new PutObjectCommand({ Bucket: B, Key: `together/${i}`, Body, ...(i === 7 ? { ContentMD5: wrong } : {}) }))));
+  results.forEach((r, i) => {
+    if (i === 7) assert.equal(r.status === 'rejected' && (r.reason as Error).name, 'BadDigest');
+    else assert.equal(r.status === 'fulfilled' && r.value.ETag, `"${md5(bodies[i]!)}"`);
+  });
+  const listed = await s3.send(new ListObjectsV2Command({ Bucket: B, Prefix: 'together/' }));
+  assert.equal(listed.KeyCount, 39);
+  assert.equal(listed.Contents!.some((o) => o.Key === 'together/7'), false);
+  for (const i of [0, 13, 39]) {
+    const got = await s3.send(new GetObjectCommand({ Bucket: B, Key: `together/${i}` }));
+    assert.equal(await got.Body!.transformToString(), bodies[i]);
+  }
+  // Two creates of one new key with If-None-Match: * race to the commit: one stores, the other is refused.
+  const race = await Promise.allSettled(['first', 'second'].map((Body) => s3.send(new PutObjectCommand({ Bucket: B, Key: 'together/race', Body, IfNoneMatch: '*' }))));
+  const won = race.findIndex((r) => r.status === 'fulfilled');
+  const lost = race[1 - won]!;
+  assert.equal(lost.status === 'rejected' && (lost.reason as { name: string; $metadata: { httpStatusCode: number } }).$metadata.httpStatusCode, 412);
+  const stored = await s3.send(new GetObjectCommand({ Bucket: B, Key: 'together/race' }));
+  assert.equal(await stored.Body!.transformToString(), ['first', 'second'][won]);
 });

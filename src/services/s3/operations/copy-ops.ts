@@ -34,7 +34,7 @@ export function copySourceObject(store: S3Store, ctx: RequestContext, copySource
   }
   checkReadConditions(
     { IfMatch: c.CopySourceIfMatch, IfNoneMatch: c.CopySourceIfNoneMatch, IfModifiedSince: c.CopySourceIfModifiedSince, IfUnmodifiedSince: c.CopySourceIfUnmodifiedSince },
-    row.etag, row.modified, new Date(row.modified).toUTCString(), COPY_SOURCE_NAMES, false,
+    row.etag, row.modified, COPY_SOURCE_NAMES, false,
   );
   return row;
 }
@@ -83,7 +83,7 @@ export async function copyObject(store: S3Store, ctx: RequestContext, input: Cop
     ...headers, checksum_algorithm: algorithm, checksum_value: copied.checksum ?? null, checksum_type: 'FULL_OBJECT', parts_count: null,
     version_id: NULL_VERSION, delete_marker: 0, seq: 0, tags,
   };
-  const bucket = commitVersion(store, ctx, row, { blob: copied.blob, lock, grants, event: 'ObjectCreated:Copy' });
+  const bucket = await commitVersion(store, ctx, row, { blob: copied.blob, lock, grants, event: 'ObjectCreated:Copy' });
   const result: CopyObjectResult = { ETag: `"${row.etag}"`, LastModified: new Date(row.modified), ChecksumType: 'FULL_OBJECT' };
   (result as Record<string, unknown>)[CHECKSUM_MEMBER[algorithm]] = copied.checksum;
   const out: CopyObjectOutput = { CopyObjectResult: result, ServerSideEncryption: 'AES256' };

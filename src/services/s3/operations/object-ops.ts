@@ -38,14 +38,14 @@ export async function putObject(store: S3Store, ctx: RequestContext, input: PutO
   const tags = input.Tagging !== undefined ? encodeTags(parseTaggingHeader(input.Tagging)) : null;
   const lock = lockForWrite(store, input.Bucket, input, ctx.clock.now(), hasIntegrity(input));
   const grants = requestedGrants(store, input.Bucket, ctx.account, input, false);
-  const body = await receiveBody(store.storage.blobs, input.Body!, input);
+  const body = await receiveBody(store.storage.blobs, input.Body!, input, 'CRC64NVME', true);
   const row: ObjectRow = {
     bucket: input.Bucket, key: input.Key, blob: body.blob, size: body.size, etag: body.md5.toString('hex'), modified: ctx.clock.now(),
     ...headersFrom(input),
     checksum_algorithm: body.algorithm, checksum_value: body.checksum, checksum_type: 'FULL_OBJECT', parts_count: null,
     version_id: NULL_VERSION, delete_marker: 0, seq: 0, tags,
   };
-  const bucket = commitVersion(store, ctx, row, { blob: body.blob, lock, grants, event, check: conditional ? () => checkWriteConditions(input, currentEtag(store, input.Bucket, input.Key), input.Key, noSuchKey) : undefined });
+  const bucket = await commitVersion(store, ctx, row, { blob: body.blob, data: body.data, lock, grants, event, check: conditional ? () => checkWriteConditions(input, currentEtag(store, input.Bucket, input.Key), input.Key, noSuchKey) : undefined });
   const out: PutObjectOutput = { ETag: `"${row.etag}"`, [CHECKSUM_MEMBER[body.algorithm]]: body.checksum, ChecksumType: 'FULL_OBJECT', ServerSideEncryption: 'AES256' };
   if (bucket!.versioning !== null) out.VersionId = row.version_id;
   const expiration = expirationOf(store, row);
@@ -112,8 +112,10 @@ function rangeOf(input: { Range?: string }, row: ObjectRow): { start: number; en
 
 /** What commitVersion writes with a new version besides its row. */
 export interface NewVersion {
-  /** The body's blob, dropped when the commit fails. */
+  /** The body's blob, dropped when the commit fails ('' when the body is `data`). */
   blob: string;
+  /** A small body still in memory: stored as a database row in the commit's transaction, so both happen or neither. */
+  data?: Buffer;
   lock: LockRow | undefined;
   grants: Grant[] | undefined;
   event: ObjectEventName;
@@ -122,28 +124,32 @@ export interface NewVersion {
 }
 
 /**
- * Commits a new version of an object: in one transaction the bucket is read again
+ * Commits a new version of an object: in one transaction (a group commit shared with
+ * the writes ready at the same time) the bucket is read again
  * (it may have gone while the body streamed), `check` runs, the version gets its id
- * and sequence number, the overwritten null version's state goes, and the row is
+ * and sequence number, the overwritten null version's state goes, a body still in
+ * memory becomes its blob (one commit for both), and the row is
  * written with its lock and grants. The body's blob is dropped when that fails, the
  * blobs it replaced when it succeeds; then the event is sent. Answers the bucket as read.
  */
-export function commitVersion(store: S3Store, ctx: RequestContext, row: ObjectRow, v: NewVersion): BucketRow {
+export async function commitVersion(store: S3Store, ctx: RequestContext, row: ObjectRow, v: NewVersion): Promise<BucketRow> {
   let released: string[] = [];
   let bucket: BucketRow | undefined;
   try {
-    store.transaction(() => {
+    await store.commitSoon(() => {
       bucket = requireBucket(store, ctx, row.bucket);
       v.check?.();
       row.version_id = versionIdFor(bucket);
       row.seq = store.newSeq();
       forgetOverwrittenVersion(store, row.bucket, row.key, row.version_id);
-      released = store.putObject(row);
+      if (v.data !== undefined) row.blob = store.storage.blobs.writeRow(v.data).id;
+      released = store.putObject(row, bucket.versioning !== null);
       applyLock(store, row.bucket, row.key, row.version_id, v.lock);
       saveObjectGrants(store, row.bucket, row.seq, v.grants);
     });
   } catch (e) {
-    store.dropBlobs([v.blob]);
+    // A body written in the transaction went with its rollback.
+    if (v.data === undefined) store.dropBlobs([v.blob]);
     throw e;
   }
   store.dropBlobs(released);
@@ -154,7 +160,7 @@ export function commitVersion(store: S3Store, ctx: RequestContext, row: ObjectRo
 /** GetObject: the blob streamed, whole or a range (206), after the conditional headers. */
 export async function getObject(store: S3Store, ctx: RequestContext, input: GetObjectRequest): Promise<GetObjectOutput> {
   const { row, bucket } = findObject(store, ctx, input.Bucket, input.Key, input.VersionId, 'GET');
-  checkReadConditions(input, row.etag, row.modified, new Date(row.modified).toUTCString());
+  checkReadConditions(input, row.etag, row.modified);
   const range = rangeOf(input, row);
   const out = readOutput(row, input.ChecksumMode, range === undefined) as GetObjectOutput;
   versionMembers(out, bucket, row);
@@ -180,7 +186,7 @@ export async function getObject(store: S3Store, ctx: RequestContext, input: GetO
 /** HeadObject: GetObject's headers without the body. */
 export async function headObject(store: S3Store, ctx: RequestContext, input: HeadObjectRequest): Promise<HeadObjectOutput> {
   const { row, bucket } = findObject(store, ctx, input.Bucket, input.Key, input.VersionId, 'HEAD');
-  checkReadConditions(input, row.etag, row.modified, new Date(row.modified).toUTCString());
+  checkReadConditions(input, row.etag, row.modified);
   const range = rangeOf(input, row);
   const out = readOutput(row, input.ChecksumMode, range === undefined) as HeadObjectOutput;
   versionMembers(out, bucket, row);

@@ -34,9 +34,22 @@ test('writes of one event-loop turn share one transaction, each in its own savep
   await Promise.all([a, b, c]);
   assert.deepEqual(log, ['begin', 'savepoint', 'a', 'release', 'savepoint', 'b', 'rollback to savepoint', 'savepoint', 'c', 'release', 'commit']);
   assert.deepEqual(answered, ['a=1 after commit', 'b failed', 'c=3']);
-  // A later turn is a group of its own.
+  // A later turn is a group of its own; a write alone commits alone, without a savepoint.
   assert.equal(await group.run(() => 'next'), 'next');
-  assert.deepEqual(log.slice(11), ['begin', 'savepoint', 'release', 'commit']);
+  assert.deepEqual(log.slice(11), ['begin', 'commit']);
+});
+
+test('an error that ended the outer transaction fails the whole group', async () => {
+  const { transaction } = recorder();
+  let open = true;
+  const group = new GroupCommit(transaction, () => open);
+  const a = group.run(() => 1);
+  const b = group.run(() => {
+    open = false; // as SQLite does on SQLITE_FULL and the like
+    throw new Error('database or disk is full');
+  });
+  const outcomes = await Promise.allSettled([a, b]);
+  assert.deepEqual(outcomes.map((o) => (o.status === 'rejected' ? (o.reason as Error).message : o.value)), ['database or disk is full', 'database or disk is full']);
 });
 
 test('a failed commit rejects every write of the group', async () => {

@@ -1,9 +1,11 @@
 /**
- * Group commit: writes that arrive in the same turn of the event loop (the sends of
+ * Group commit: writes that arrive in the same turn of the event loop (the requests of
  * many connections under load) run in one SQLite transaction, each in a savepoint of
  * its own, and their callers are answered once that transaction has committed. An
  * acknowledged write is still committed before its answer; the commit's cost (the WAL
- * write) is paid once per group instead of once per request.
+ * write) is paid once per group instead of once per request. A write that arrives
+ * alone commits alone. Used by SQS sends, S3 object versions and DynamoDB's
+ * single-item writes.
  */
 
 interface Pending {
@@ -19,8 +21,13 @@ export class GroupCommit {
 
   /**
    * @param transaction runs a function in a transaction (a savepoint when nested)
+   * @param inTransaction whether the outer transaction is still open (SQLite ends it
+   *   itself on some errors, which then fail the whole group)
    */
-  constructor(private readonly transaction: <T>(fn: () => T) => T) {}
+  constructor(
+    private readonly transaction: <T>(fn: () => T) => T,
+    private readonly inTransaction: () => boolean = () => true,
+  ) {}
 
   /** Queues `work`; resolves with its result once the group it ran in has committed, or rejects with what it threw. */
   run<T>(work: () => T): Promise<T> {
@@ -37,6 +44,16 @@ export class GroupCommit {
     const group = this.queue;
     this.queue = [];
     this.scheduled = false;
+    if (group.length === 1) {
+      const only = group[0];
+      let value: unknown;
+      try {
+        value = this.transaction(only.work);
+      } catch (e) {
+        return only.reject(e);
+      }
+      return only.resolve(value);
+    }
     const outcomes: Array<{ ok: boolean; value: unknown }> = [];
     try {
       this.transaction(() => {
@@ -45,6 +62,7 @@ export class GroupCommit {
             // A savepoint per write: one that throws is rolled back alone.
             outcomes.push({ ok: true, value: this.transaction(p.work) });
           } catch (e) {
+            if (!this.inTransaction()) throw e;
             outcomes.push({ ok: false, value: e });
           }
         }
