@@ -15,6 +15,7 @@
 import { Readable } from 'node:stream';
 import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
+import { releaseOf } from '../shared/buffer-pool.js';
 
 /** Request heads past this are refused (node's maxHeaderSize as nimbus set it). */
 export const MAX_HEAD_BYTES = 64 * 1024;
@@ -220,14 +221,20 @@ export class Http1Response {
     if (!this.headersSent) this.writeHead(this.statusCode);
     const socket = this.conn.socket;
     let head = this.head;
-    deferWrite(socket);
+    // Small answers wait for the end of the turn to leave with the others; a large body
+    // goes at once (held back, a turn's worth of them filled the socket buffers at once).
+    if (body === undefined || body.length <= DEFER_LIMIT) deferWrite(socket);
+    // A pooled body goes back to its pool once the socket has taken it (or at once when not sent).
+    const release = releaseOf(body);
     if (this.bodyless || body === undefined || body.length === 0) {
       if (!this.declaredLength && !this.bodyless) head += 'Content-Length: 0\r\n';
       socket.write(`${head}\r\n`, 'latin1');
+      release?.();
     } else {
       if (!this.declaredLength) head += `Content-Length: ${typeof body === 'string' ? Buffer.byteLength(body) : body.length}\r\n`;
       socket.write(`${head}\r\n`, 'latin1');
-      socket.write(body);
+      if (release) socket.write(body, release);
+      else socket.write(body);
     }
     this.done();
   }
@@ -303,6 +310,8 @@ export class Http1Response {
   }
 }
 
+/** Answers up to this size are held to the end of the event-loop turn (deferWrite). */
+const DEFER_LIMIT = 64 * 1024;
 /** Sockets corked until the end of this event-loop turn. */
 let corked: Socket[] = [];
 const uncorkAll = (): void => {

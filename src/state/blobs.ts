@@ -14,6 +14,7 @@ import { createReadStream, createWriteStream, mkdirSync, rmSync, renameSync, unl
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { pooledBuffer } from '../shared/buffer-pool.js';
 
 /** Bodies up to this size are gathered in memory and kept in the database (or written to a file with one write call). */
 const SMALL_WRITE = 64 * 1024;
@@ -27,6 +28,13 @@ const INLINE_MARK = 'i';
  * much is buffered per stream.
  */
 const READ_CHUNK = 1024 * 1024;
+/**
+ * Blobs up to this size are best read whole (readBuffer: one pread through a kept
+ * descriptor, the answer written in one go) rather than streamed: a stream's
+ * thread-pool read, buffer and close cost more CPU than the bytes for a 1 MiB object.
+ * Larger ones stream with flat memory.
+ */
+export const WHOLE_READ_LIMIT = 4 * 1024 * 1024;
 /**
  * Blobs read whole (readBuffer) kept open, the most recently opened ones: a read of one
  * is then a single pread instead of open, fstat, read and close. Blobs never change once
@@ -298,8 +306,12 @@ export class BlobStore {
     return createReadStream('', { fd, start: range?.start ?? 0, end, highWaterMark: READ_CHUNK });
   }
 
-  /** A blob's bytes in memory (for small blobs only). */
-  readBuffer(id: string): Buffer {
+  /**
+   * A blob's bytes in memory (for blobs up to WHOLE_READ_LIMIT). `pooled`: a file blob
+   * is read into a reusable buffer (src/shared/buffer-pool.ts) that the HTTP layer
+   * gives back once written; only for a body answered as it is.
+   */
+  readBuffer(id: string, pooled = false): Buffer {
     const kept = this.kept.get(id);
     if (kept !== undefined) return kept;
     const row = BlobStore.rowOf(id);
@@ -321,7 +333,7 @@ export class BlobStore {
       if (this.open.size >= OPEN_FILES) this.forget(this.open.keys().next().value as string);
       this.open.set(id, blob);
     }
-    const data = Buffer.allocUnsafe(blob.size);
+    const data = pooled ? pooledBuffer(blob.size) : Buffer.allocUnsafe(blob.size);
     let at = 0;
     while (at < blob.size) {
       const n = readSync(blob.fd, data, at, blob.size - at, at);

@@ -13,9 +13,8 @@ import { WEBSITE } from './operations/website-ops.js';
 import { aclGrantsPublicRead } from './operations/acl-ops.js';
 import { checkReadConditions } from './conditions.js';
 import { isServiceError } from '../../shared/errors.js';
+import { WHOLE_READ_LIMIT } from '../../state/blobs.js';
 
-/** Objects up to this size are read whole rather than streamed. */
-const SMALL_OBJECT = 64 * 1024;
 /** s3_bucket_config kinds read here. */
 const POLICY = 'policy';
 const PUBLIC_ACCESS_BLOCK = 'public-access-block';
@@ -108,7 +107,7 @@ function objectHeaders(row: ObjectRow, requestId: string): Record<string, string
 function objectResponse(store: S3Store, row: ObjectRow, status: number, requestId: string, head: boolean): WireResponse {
   const headers = objectHeaders(row, requestId);
   if (head || row.size === 0) return { statusCode: status, headers, body: head ? undefined : Buffer.alloc(0) };
-  const body = row.size <= SMALL_OBJECT ? store.storage.blobs.readBuffer(row.blob) : store.storage.blobs.read(row.blob);
+  const body = row.size <= WHOLE_READ_LIMIT ? store.storage.blobs.readBuffer(row.blob) : store.storage.blobs.read(row.blob);
   return { statusCode: status, headers, body };
 }
 

@@ -21,10 +21,9 @@ import { requestedGrants, saveObjectGrants } from './acl-ops.js';
 import { applyLock, checkVersionDelete, forgetOverwrittenVersion, forgetVersionState, lockForWrite, lockOutput } from '../object-lock.js';
 import { expirationOf } from './lifecycle-ops.js';
 import { notifyObject } from '../notification-delivery.js';
+import { WHOLE_READ_LIMIT } from '../../../state/blobs.js';
 
 const MAX_DELETE_KEYS = 1000;
-/** Objects up to this size are read into memory for GetObject rather than streamed. */
-const SMALL_OBJECT = 64 * 1024;
 const RANGE = /^bytes=(\d*)-(\d*)$/;
 
 /**
@@ -179,7 +178,7 @@ export async function getObject(store: S3Store, ctx: RequestContext, input: GetO
   if (input.ResponseCacheControl !== undefined) out.CacheControl = input.ResponseCacheControl;
   if (input.ResponseExpires !== undefined) out.Expires = input.ResponseExpires.toUTCString();
   // A small whole object is one synchronous read: cheaper than opening a stream for it.
-  out.Body = row.size === 0 ? Buffer.alloc(0) : !range && row.size <= SMALL_OBJECT ? store.storage.blobs.readBuffer(row.blob) : store.storage.blobs.read(row.blob, range);
+  out.Body = row.size === 0 ? Buffer.alloc(0) : !range && row.size <= WHOLE_READ_LIMIT ? store.storage.blobs.readBuffer(row.blob, true) : store.storage.blobs.read(row.blob, range);
   return out;
 }
 
