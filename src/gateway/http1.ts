@@ -223,7 +223,9 @@ export class Http1Response {
     let head = this.head;
     // Small answers wait for the end of the turn to leave with the others; a large body
     // goes at once (held back, a turn's worth of them filled the socket buffers at once).
-    if (body === undefined || body.length <= DEFER_LIMIT) deferWrite(socket);
+    const now = body !== undefined && body.length > DEFER_LIMIT;
+    if (now) socket.cork(); // head and body in one write all the same
+    else deferWrite(socket);
     // A pooled body goes back to its pool once the socket has taken it (or at once when not sent).
     const release = releaseOf(body);
     if (this.bodyless || body === undefined || body.length === 0) {
@@ -236,6 +238,7 @@ export class Http1Response {
       if (release) socket.write(body, release);
       else socket.write(body);
     }
+    if (now) socket.uncork();
     this.done();
   }
 
