@@ -267,10 +267,10 @@ export class Http1Response {
         if (chunk.length === 0) return;
         if (!corked) socket.cork();
         socket.write(`${chunk.length.toString(16)}\r\n`, 'latin1');
-        socket.write(chunk);
+        socket.write(chunk, releaseOf(chunk));
         ok = socket.write('\r\n', 'latin1');
       } else {
-        ok = socket.write(chunk);
+        ok = socket.write(chunk, releaseOf(chunk));
         if (!corked) return void (ok || pause());
       }
       corked = false;

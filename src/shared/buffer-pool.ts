@@ -50,3 +50,10 @@ export function pooledBuffer(size: number): Buffer {
 export function releaseOf(body: unknown): (() => void) | undefined {
   return Buffer.isBuffer(body) ? (body as Pooled)[RELEASE] : undefined;
 }
+
+/** `part` (a view of the pooled `whole`) carrying `whole`'s release function. */
+export function withRelease(part: Buffer, whole: Buffer): Buffer {
+  const release = releaseOf(whole);
+  if (release) (part as Pooled)[RELEASE] = release;
+  return part;
+}
