@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 import { DynamoDBClient, PutItemCommand, QueryCommand, DescribeTableCommand, GetItemCommand, type DescribeTableCommandOutput } from '@aws-sdk/client-dynamodb';
 import { SQSClient, SendMessageCommand, ReceiveMessageCommand, GetQueueUrlCommand, DeleteMessageCommand } from '@aws-sdk/client-sqs';
 import { KinesisClient, PutRecordCommand, GetRecordsCommand } from '@aws-sdk/client-kinesis';
@@ -98,7 +99,7 @@ test('DynamoDB DescribeTable: timestamps and nested structures reach the SDK exa
   assert.deepEqual(withoutMetadata(out), output);
   const res = jsonCodec.serializeResponse(output, model.operations.get('DescribeTable')!, model, meta);
   assert.equal(res.statusCode, 200);
-  assert.deepEqual(res.headers, { 'Content-Type': 'application/x-amz-json-1.0', 'x-amzn-RequestId': 'req-1', 'Content-Length': (res.body as Buffer).length });
+  assert.deepEqual(res.headers, { 'Content-Type': 'application/x-amz-json-1.0', 'x-amzn-RequestId': 'req-1', 'Content-Length': (res.body as Buffer).length, 'x-amz-crc32': crc32(res.body as Buffer) });
   assert.match((res.body as Buffer).toString(), /"CreationDateTime":1700000000\.123,/);
 });
 

@@ -3,6 +3,7 @@
  * `POST /` with `X-Amz-Target: <targetPrefix>.<Operation>` and a JSON body.
  */
 import type { Operation, ServiceModel } from '../../models/model.js';
+import { crc32 } from 'node:zlib';
 import { ServiceError } from '../../shared/errors.js';
 import type { ProtocolCodec, ResponseMeta, WireRequest, WireResponse } from '../types.js';
 import { errorFacts } from './error-facts.js';
@@ -11,6 +12,15 @@ import { readInput } from './shape-reader.js';
 import { requestBody, serializationError, setKey } from './wire-values.js';
 
 const EMPTY_OBJECT = Buffer.from('{}');
+const EMPTY_OBJECT_CRC = crc32(EMPTY_OBJECT);
+
+/**
+ * DynamoDB signs every answer's body with its CRC32 in x-amz-crc32 (success or error);
+ * botocore and the SDKs check it when present.
+ */
+function sendsCrc32(model: ServiceModel): boolean {
+  return model.metadata.endpointPrefix === 'dynamodb';
+}
 
 function header(req: WireRequest, name: string): string | undefined {
   const v = req.headers[name];
@@ -80,11 +90,9 @@ export const jsonCodec: ProtocolCodec = {
   serializeResponse(output: Record<string, unknown>, op: Operation, model: ServiceModel, meta: ResponseMeta): WireResponse {
     const text = op.output ? writeJson(op.output, output) : '{}';
     const body = text === '{}' ? EMPTY_OBJECT : Buffer.from(text, 'utf8');
-    return {
-      statusCode: 200,
-      headers: { 'Content-Type': contentType(model), 'x-amzn-RequestId': meta.requestId, 'Content-Length': body.length },
-      body,
-    };
+    const headers: Record<string, string | number> = { 'Content-Type': contentType(model), 'x-amzn-RequestId': meta.requestId, 'Content-Length': body.length };
+    if (sendsCrc32(model)) headers['x-amz-crc32'] = body === EMPTY_OBJECT ? EMPTY_OBJECT_CRC : crc32(body);
+    return { statusCode: 200, headers, body };
   },
 
   serializeError(error: ServiceError, _op: Operation | undefined, model: ServiceModel, meta: ResponseMeta): WireResponse {
@@ -97,6 +105,7 @@ export const jsonCodec: ProtocolCodec = {
       'Content-Length': body.length,
     };
     if (queryError) headers['x-amzn-query-error'] = queryError;
+    if (sendsCrc32(model)) headers['x-amz-crc32'] = crc32(body);
     return { statusCode: status, headers, body };
   },
 };
