@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { BlobStore, INLINE_SCHEMA } from './blobs.js';
 import { Storage } from './storage.js';
+import { releaseOf } from '../shared/buffer-pool.js';
 
 let root: string;
 let store: BlobStore;
@@ -133,6 +134,23 @@ test('delete removes one blob; deleting a missing blob is not an error', async (
   await store.delete(store.newId());
   // Whether read() throws at once or its stream errors, the caller sees ENOENT.
   await assert.rejects(async () => text(store.read(drop.id)), { code: 'ENOENT' });
+});
+
+test('readWhole: reads in flight survive descriptor-cache eviction, delete and clear; pooled buffers carry their release', async () => {
+  const bodies = Array.from({ length: 70 }, (_, i) => Buffer.alloc(100_000 + i, i));
+  const blobs = await Promise.all(bodies.map((b) => store.write(Readable.from([b]))));
+  // 70 reads at once through a 64-descriptor cache: the first ones are evicted while in flight.
+  const reads = blobs.map((b) => store.readWhole(b.id));
+  await store.delete(blobs[69].id);
+  const got = await Promise.all(reads);
+  got.forEach((g, i) => assert.ok(g.equals(bodies[i]), `blob ${i}`));
+  assert.equal(typeof releaseOf(got[0]), 'function');
+  await assert.rejects(store.readWhole(blobs[69].id), { code: 'ENOENT' });
+  const pending = store.readWhole(blobs[3].id);
+  store.clear();
+  assert.ok((await pending).equals(bodies[3]));
+  await assert.rejects(store.readWhole(blobs[3].id), { code: 'ENOENT' });
+  store.close();
 });
 
 test('a read begun before a delete still reads the blob whole', async () => {

@@ -52,6 +52,20 @@ const KEPT_ROW_BYTES = 8 * 1024 * 1024;
 interface OpenBlob {
   fd: number;
   size: number;
+  /** Reads in flight on the descriptor (readWhole): it is closed only once they end. */
+  users: number;
+  /** Dropped from the cache: close when the last read in flight ends. */
+  dropped: boolean;
+}
+
+/** Closes a dropped descriptor once no read uses it (a closed number may be reused at once). */
+function settle(blob: OpenBlob): void {
+  if (!blob.dropped || blob.users > 0) return;
+  try {
+    closeSync(blob.fd);
+  } catch {
+    // Already closed: nothing left to release.
+  }
 }
 
 /**
@@ -101,17 +115,13 @@ class FileBlobStream extends Readable {
 }
 
 function closeAll(open: Map<string, OpenBlob>): void {
-  for (const { fd } of open.values()) {
-    try {
-      closeSync(fd);
-    } catch {
-      // Already closed: nothing left to release.
-    }
+  for (const blob of open.values()) {
+    blob.dropped = true;
+    settle(blob);
   }
   open.clear();
 }
 
-/** Closes the descriptors of a store dropped without close(). */
 const unclosed = new FinalizationRegistry<Map<string, OpenBlob>>(closeAll);
 
 /** A stored blob: its id and size in bytes. */
@@ -366,18 +376,7 @@ export class BlobStore {
       if (!this.db!.inTransaction) this.keep(id, data);
       return data;
     }
-    let blob = this.open.get(id);
-    if (blob === undefined) {
-      const fd = openSync(this.pathOf(id), 'r');
-      try {
-        blob = { fd, size: fstatSync(fd).size };
-      } catch (e) {
-        closeSync(fd);
-        throw e;
-      }
-      if (this.open.size >= OPEN_FILES) this.forget(this.open.keys().next().value as string);
-      this.open.set(id, blob);
-    }
+    const blob = this.opened(id);
     const data = pooled ? pooledBuffer(blob.size) : Buffer.allocUnsafe(blob.size);
     let at = 0;
     while (at < blob.size) {
@@ -386,6 +385,45 @@ export class BlobStore {
       at += n;
     }
     return at === blob.size ? data : data.subarray(0, at);
+  }
+
+  /**
+   * A blob's bytes in memory, read into a pooled buffer (see readBuffer) off the main
+   * thread for a file blob: the copy of a MiB then overlaps the event loop's work
+   * (1 MiB GetObject under wrk, quick runs alternated: 1,015-1,366 ops/s against
+   * 930-945 read synchronously).
+   */
+  async readWhole(id: string): Promise<Buffer> {
+    // The descriptor is opened now (the body of an async function runs at once until its first await).
+    if (BlobStore.rowOf(id) > 0 || this.kept.has(id)) return this.readBuffer(id, true);
+    const blob = this.opened(id);
+    const data = pooledBuffer(blob.size);
+    blob.users++;
+    return new Promise((resolve, reject) => {
+      read(blob.fd, data, 0, blob.size, 0, (err, n) => {
+        blob.users--;
+        settle(blob);
+        if (err) return reject(err);
+        resolve(n === blob.size ? data : withRelease(data.subarray(0, n), data));
+      });
+    });
+  }
+
+  /** A file blob's cached descriptor, opened (and cached) when it is not yet. */
+  private opened(id: string): OpenBlob {
+    let blob = this.open.get(id);
+    if (blob === undefined) {
+      const fd = openSync(this.pathOf(id), 'r');
+      try {
+        blob = { fd, size: fstatSync(fd).size, users: 0, dropped: false };
+      } catch (e) {
+        closeSync(fd);
+        throw e;
+      }
+      if (this.open.size >= OPEN_FILES) this.forget(this.open.keys().next().value as string);
+      this.open.set(id, blob);
+    }
+    return blob;
   }
 
   private keep(id: string, data: Buffer): void {
@@ -404,7 +442,8 @@ export class BlobStore {
     const blob = this.open.get(id);
     if (blob === undefined) return;
     this.open.delete(id);
-    closeSync(blob.fd);
+    blob.dropped = true;
+    settle(blob);
   }
 
   /** Closes the descriptors the store holds open; it stays usable (they reopen on demand). */

@@ -177,8 +177,8 @@ export async function getObject(store: S3Store, ctx: RequestContext, input: GetO
   if (input.ResponseContentEncoding !== undefined) out.ContentEncoding = input.ResponseContentEncoding;
   if (input.ResponseCacheControl !== undefined) out.CacheControl = input.ResponseCacheControl;
   if (input.ResponseExpires !== undefined) out.Expires = input.ResponseExpires.toUTCString();
-  // A small whole object is one synchronous read: cheaper than opening a stream for it.
-  out.Body = row.size === 0 ? Buffer.alloc(0) : !range && row.size <= WHOLE_READ_LIMIT ? store.storage.blobs.readBuffer(row.blob, true) : store.storage.blobs.read(row.blob, range);
+  // An object up to WHOLE_READ_LIMIT is one read into a pooled buffer: cheaper than a stream.
+  out.Body = row.size === 0 ? Buffer.alloc(0) : !range && row.size <= WHOLE_READ_LIMIT ? await store.storage.blobs.readWhole(row.blob) : store.storage.blobs.read(row.blob, range);
   return out;
 }
 
