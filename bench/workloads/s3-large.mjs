@@ -7,12 +7,13 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { S3Client, CreateBucketCommand, PutObjectCommand, GetObjectCommand, DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { sampleProcess, startServer, stopServer } from '../lib/proc.mjs';
+import { generatedBody } from '../lib/generated-body.mjs';
 import { persistentNimbus, s3rverTarget } from '../lib/targets.mjs';
 
 const MiB = 1024 * 1024;
@@ -20,26 +21,6 @@ const BUCKET = 'bench-large';
 const KEY = 'large-object';
 const RESULTS_DIR = join(dirname(dirname(fileURLToPath(import.meta.url))), 'results');
 const credentialsOf = (name) => (name === 's3rver' ? { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } : { accessKeyId: 'test', secretAccessKey: 'test' });
-
-/** `size` bytes generated 1 MiB at a time (each chunk differs), hashed as they go out. */
-function generated(size, md5) {
-  const base = Buffer.alloc(MiB);
-  for (let i = 0; i < MiB; i += 4) base.writeUInt32LE((i * 2654435761) >>> 0, i);
-  let sent = 0;
-  let n = 0;
-  return new Readable({
-    highWaterMark: MiB,
-    read() {
-      if (sent >= size) return this.push(null);
-      const len = Math.min(MiB, size - sent);
-      const chunk = Buffer.from(base.subarray(0, len));
-      chunk.writeUInt32LE(n++, 0);
-      md5.update(chunk);
-      sent += len;
-      this.push(chunk);
-    },
-  });
-}
 
 /** Samples the server's VmRSS every `ms` until stopped; tracks the peak per phase. */
 function rssSampler(pid, ms = 50) {
@@ -81,10 +62,10 @@ async function runOne(target, { sizeBytes, mode }) {
     const t0 = performance.now();
     let etag;
     if (mode === 'upload') {
-      const up = new Upload({ client: c, params: { Bucket: BUCKET, Key: KEY, Body: generated(sizeBytes, sent) }, partSize: 16 * MiB, queueSize: 4 });
+      const up = new Upload({ client: c, params: { Bucket: BUCKET, Key: KEY, Body: generatedBody(sizeBytes, sent) }, partSize: 16 * MiB, queueSize: 4 });
       etag = (await up.done()).ETag;
     } else {
-      etag = (await c.send(new PutObjectCommand({ Bucket: BUCKET, Key: KEY, Body: generated(sizeBytes, sent), ContentLength: sizeBytes }))).ETag;
+      etag = (await c.send(new PutObjectCommand({ Bucket: BUCKET, Key: KEY, Body: generatedBody(sizeBytes, sent), ContentLength: sizeBytes }))).ETag;
     }
     const uploadS = (performance.now() - t0) / 1000;
     const sentMd5 = sent.digest('hex');

@@ -9,11 +9,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { PutObjectCommand, GetObjectCommand, HeadObjectCommand, DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { s3Harness } from '../../helpers/harness.js';
+import { generatedBody } from '../../../bench/lib/generated-body.mjs';
 
 const MiB = 1024 * 1024;
 /** The object's size: large enough that holding it anywhere whole would show. */
@@ -23,29 +24,6 @@ const RSS_BOUND = 200 * MiB;
 
 const B = 'large-objects';
 const { cloud, s3 } = s3Harness({ buckets: [B] });
-
-/** `size` bytes made 1 MiB at a time (each chunk different), fed to `md5` as they go out. */
-function generated(size: number, md5: Hash): Readable {
-  const base = Buffer.alloc(MiB);
-  for (let i = 0; i < MiB; i += 4) base.writeUInt32LE((i * 2654435761) >>> 0, i);
-  let sent = 0;
-  let n = 0;
-  return new Readable({
-    highWaterMark: MiB,
-    read() {
-      if (sent >= size) {
-        this.push(null);
-        return;
-      }
-      const len = Math.min(MiB, size - sent);
-      const chunk = Buffer.from(base.subarray(0, len));
-      chunk.writeUInt32LE(n++, 0);
-      md5.update(chunk);
-      sent += len;
-      this.push(chunk);
-    },
-  });
-}
 
 /** The peak RSS seen by sampling every 20 ms until stopped. */
 function rssPeak(): { stop(): number } {
@@ -68,7 +46,7 @@ test(`a ${SIZE / MiB} MiB object streams in and out whole: ETag is its MD5, the 
   const peak = rssPeak();
 
   const sent = createHash('md5');
-  const put = await s3.send(new PutObjectCommand({ Bucket: B, Key: 'big', Body: generated(SIZE, sent), ContentLength: SIZE }));
+  const put = await s3.send(new PutObjectCommand({ Bucket: B, Key: 'big', Body: generatedBody(SIZE, sent), ContentLength: SIZE }));
   const md5 = sent.digest('hex');
   assert.equal(put.ETag, `"${md5}"`);
 
