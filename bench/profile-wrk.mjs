@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { signRequest } from './lib/sigv4.mjs';
 import { wrkScript } from './lib/load.mjs';
 import { benchItem } from './workloads/dynamodb-data.mjs';
+import { jsonRequest } from './workloads/dynamodb.mjs';
 
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { seconds: { type: 'string', default: '5' }, dir: { type: 'string', default: '/tmp/prof' }, port: { type: 'string', default: '4599' } } });
 const workload = positionals[0] ?? 'ddb-get';
@@ -21,10 +22,7 @@ const host = `127.0.0.1:${port}`;
 const cred = { accessKeyId: 'test', secretAccessKey: 'test', region: 'us-east-1' };
 mkdirSync(values.dir, { recursive: true });
 
-const ddb = (target, body) => {
-  const b = JSON.stringify(body);
-  return signRequest({ method: 'POST', path: '/', headers: { host, 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `DynamoDB_20120810.${target}`, 'content-length': String(Buffer.byteLength(b)) }, body: b }, { ...cred, service: 'dynamodb' });
-};
+const ddb = (target, body) => jsonRequest({ host: '127.0.0.1', port }, target, body);
 const send = async (r) => {
   const res = await fetch(`http://${host}${r.path}`, { method: r.method, headers: Object.fromEntries(Object.entries(r.headers).filter(([k]) => k !== 'host' && k !== 'content-length')), body: r.body || undefined });
   return res.text();

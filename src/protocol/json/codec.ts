@@ -7,6 +7,7 @@ import { crc32 } from 'node:zlib';
 import { ServiceError } from '../../shared/errors.js';
 import type { ProtocolCodec, ResponseMeta, WireRequest, WireResponse } from '../types.js';
 import { errorFacts } from './error-facts.js';
+import { sendsResponseCrc32 } from '../quirks/response-crc32.js';
 import { toJsonWire, writeJson } from './json-writer.js';
 import { readInput } from './shape-reader.js';
 import { requestBody, serializationError, setKey } from './wire-values.js';
@@ -14,13 +15,6 @@ import { requestBody, serializationError, setKey } from './wire-values.js';
 const EMPTY_OBJECT = Buffer.from('{}');
 const EMPTY_OBJECT_CRC = crc32(EMPTY_OBJECT);
 
-/**
- * DynamoDB signs every answer's body with its CRC32 in x-amz-crc32 (success or error);
- * botocore and the SDKs check it when present.
- */
-function sendsCrc32(model: ServiceModel): boolean {
-  return model.metadata.endpointPrefix === 'dynamodb';
-}
 
 function header(req: WireRequest, name: string): string | undefined {
   const v = req.headers[name];
@@ -91,7 +85,7 @@ export const jsonCodec: ProtocolCodec = {
     const text = op.output ? writeJson(op.output, output) : '{}';
     const body = text === '{}' ? EMPTY_OBJECT : Buffer.from(text, 'utf8');
     const headers: Record<string, string | number> = { 'Content-Type': contentType(model), 'x-amzn-RequestId': meta.requestId, 'Content-Length': body.length };
-    if (sendsCrc32(model)) headers['x-amz-crc32'] = body === EMPTY_OBJECT ? EMPTY_OBJECT_CRC : crc32(body);
+    if (sendsResponseCrc32(model)) headers['x-amz-crc32'] = body === EMPTY_OBJECT ? EMPTY_OBJECT_CRC : crc32(body);
     return { statusCode: 200, headers, body };
   },
 
@@ -105,7 +99,7 @@ export const jsonCodec: ProtocolCodec = {
       'Content-Length': body.length,
     };
     if (queryError) headers['x-amzn-query-error'] = queryError;
-    if (sendsCrc32(model)) headers['x-amz-crc32'] = crc32(body);
+    if (sendsResponseCrc32(model)) headers['x-amz-crc32'] = crc32(body);
     return { statusCode: status, headers, body };
   },
 };
